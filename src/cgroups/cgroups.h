@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Resource control: cgroups v1, v2 and hybrid, with the cgroupfs driver (and
+ * a systemd driver when systemd is PID 1).
+ *
+ * create: cgroup_manager_create() before clone (v2: gives a dirfd usable with
+ *         CLONE_INTO_CGROUP), cgroup_manager_enter(pid) after clone (v1 and
+ *         hybrid, or when clone3 is unavailable), cgroup_manager_apply().
+ * later:  cgroup_manager_load() from the saved state, then
+ *         pause/resume/update/stats/pids/kill/destroy. */
+#ifndef CASING_CGROUPS_H
+#define CASING_CGROUPS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "../error.h"
+#include "ocispec.h"
+
+enum cgroup_mode
+{
+  CGROUP_MODE_V1 = 1,     /* only v1 hierarchies */
+  CGROUP_MODE_HYBRID = 2, /* v1 controllers plus a cgroup2 mount */
+  CGROUP_MODE_V2 = 3,     /* pure unified */
+};
+
+struct cgroup_manager;
+
+struct cgroup_options
+{
+  const char *id;           /* container id */
+  const char *cgroups_path; /* linux.cgroupsPath, may be NULL */
+  bool systemd;             /* --systemd-cgroup */
+  bool rootless;
+};
+
+int cgroup_detect_mode (enum cgroup_mode *mode, casing_error_t *err);
+
+int cgroup_manager_create (const struct cgroup_options *opts, const oci_resources *resources,
+                           struct cgroup_manager **out, casing_error_t *err);
+/* fd of the v2 leaf directory for CLONE_INTO_CGROUP, or -1. */
+int cgroup_manager_clone_fd (struct cgroup_manager *m);
+int cgroup_manager_enter (struct cgroup_manager *m, pid_t pid, casing_error_t *err);
+int cgroup_manager_apply (struct cgroup_manager *m, const oci_resources *resources, casing_error_t *err);
+
+/* Serialize what the manager made into the state file, and load it back. */
+int cgroup_manager_save (struct cgroup_manager *m, casing_state *state, casing_error_t *err);
+int cgroup_manager_load (const casing_state *state, struct cgroup_manager **out, casing_error_t *err);
+
+int cgroup_manager_pids (struct cgroup_manager *m, pid_t **pids, size_t *n, casing_error_t *err);
+int cgroup_manager_kill_all (struct cgroup_manager *m, int signo, casing_error_t *err);
+int cgroup_manager_freeze (struct cgroup_manager *m, bool freeze, casing_error_t *err);
+int cgroup_manager_is_frozen (struct cgroup_manager *m, bool *frozen, casing_error_t *err);
+int cgroup_manager_update (struct cgroup_manager *m, const oci_resources *resources, casing_error_t *err);
+/* runc-compatible `events --stats` JSON object for "data". */
+char *cgroup_manager_stats_json (struct cgroup_manager *m, casing_error_t *err);
+/* Kill what is left and remove every directory the manager created. */
+int cgroup_manager_destroy (struct cgroup_manager *m, casing_error_t *err);
+void cgroup_manager_free (struct cgroup_manager *m);
+
+#endif

@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <string.h>
+
+#include "cmd_options.h"
+#include "utils.h"
+
+static const struct cmd_option *
+find_long (const struct cmd_option *opts, const char *name, size_t len)
+{
+  for (; opts && opts->name; opts++)
+    if (strlen (opts->name) == len && strncmp (opts->name, name, len) == 0)
+      return opts;
+  return NULL;
+}
+
+static const struct cmd_option *
+find_short (const struct cmd_option *opts, char c)
+{
+  for (; opts && opts->name; opts++)
+    if (opts->short_name && opts->short_name == c)
+      return opts;
+  return NULL;
+}
+
+int
+cmd_flag_value (const char *value, bool *out, casing_error_t *err)
+{
+  if (value == NULL || strcmp (value, "true") == 0 || strcmp (value, "1") == 0)
+    *out = true;
+  else if (strcmp (value, "false") == 0 || strcmp (value, "0") == 0)
+    *out = false;
+  else
+    return casing_error_set (err, EINVAL, "invalid boolean value `%s`", value);
+  return 0;
+}
+
+static int
+parse_long (const char *command, const struct cmd_option *opts, int argc, char **argv, int *i,
+            cmd_option_cb cb, void *data, casing_error_t *err)
+{
+  const char *arg = argv[*i] + 2;
+  const char *eq = strchr (arg, '=');
+  size_t len = eq ? (size_t) (eq - arg) : strlen (arg);
+  const struct cmd_option *o = find_long (opts, arg, len);
+  const char *value = eq ? eq + 1 : NULL;
+
+  if (o == NULL)
+    return casing_error_set (err, EINVAL, "%s: unknown option `--%.*s` (see `casing %s --help`)",
+                             command, (int) len, arg, command);
+  if (o->kind == CMD_OPT_VALUE && value == NULL)
+    {
+      if (*i + 1 >= argc)
+        return casing_error_set (err, EINVAL, "%s: option `--%s` needs a value", command, o->name);
+      value = argv[++*i];
+    }
+  return cb (data, o->key, value, err);
+}
+
+static int
+parse_short (const char *command, const struct cmd_option *opts, int argc, char **argv, int *i,
+             cmd_option_cb cb, void *data, casing_error_t *err)
+{
+  for (const char *p = argv[*i] + 1; *p; p++)
+    {
+      const struct cmd_option *o = find_short (opts, *p);
+      if (o == NULL)
+        return casing_error_set (err, EINVAL, "%s: unknown option `-%c` (see `casing %s --help`)",
+                                 command, *p, command);
+      if (o->kind == CMD_OPT_FLAG)
+        {
+          if (cb (data, o->key, NULL, err) < 0)
+            return -1;
+          continue;
+        }
+      if (p[1])
+        return cb (data, o->key, p[1] == '=' ? p + 2 : p + 1, err);
+      if (*i + 1 >= argc)
+        return casing_error_set (err, EINVAL, "%s: option `-%c` needs a value", command, *p);
+      return cb (data, o->key, argv[++*i], err);
+    }
+  return 0;
+}
+
+int
+cmd_parse_options (const char *command, const struct cmd_option *opts, int argc, char **argv,
+                   cmd_option_cb cb, void *data, casing_error_t *err)
+{
+  int i;
+
+  for (i = 0; i < argc; i++)
+    {
+      const char *a = argv[i];
+      int r;
+      if (strcmp (a, "--") == 0)
+        return i + 1;
+      if (a[0] != '-' || a[1] == '\0')
+        return i;
+      if (a[1] == '-')
+        r = parse_long (command, opts, argc, argv, &i, cb, data, err);
+      else
+        r = parse_short (command, opts, argc, argv, &i, cb, data, err);
+      if (r < 0)
+        return -1;
+    }
+  return i;
+}
+
+void
+cmd_print_help (FILE *out, const char *usage, const char *description, const struct cmd_option *opts)
+{
+  fprintf (out, "Usage: %s\n\n%s\n", usage, description);
+  if (opts == NULL || opts->name == NULL)
+    return;
+  fprintf (out, "\nOptions:\n");
+  for (; opts->name; opts++)
+    {
+      char left[64];
+      if (opts->short_name)
+        snprintf (left, sizeof left, "-%c, --%s%s%s", opts->short_name, opts->name,
+                  opts->arg ? " " : "", opts->arg ? opts->arg : "");
+      else
+        snprintf (left, sizeof left, "    --%s%s%s", opts->name, opts->arg ? " " : "",
+                  opts->arg ? opts->arg : "");
+      fprintf (out, "  %-28s %s\n", left, opts->help);
+    }
+}

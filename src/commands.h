@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef CASING_COMMANDS_H
+#define CASING_COMMANDS_H
+
+#include <stdbool.h>
+
+#include "error.h"
+#include "log.h"
+
+#define CASING_DEFAULT_ROOT "/run/casing"
+
+struct global_options
+{
+  const char *root;     /* --root, state directory */
+  const char *log;      /* --log FILE */
+  enum log_format log_format;
+  enum log_level log_level;
+  bool debug;
+  bool systemd_cgroup;
+  bool rootless;
+};
+
+/* Every subcommand: argv[0] is the command name, options follow. Returns the
+ * process exit status (0 on success) or < 0 with *err set. */
+typedef int (*command_fn) (struct global_options *g, int argc, char **argv, casing_error_t *err);
+
+struct command
+{
+  const char *name;
+  command_fn run;
+  const char *summary;
+};
+
+/* The table of subcommands, in src/commands.c. */
+extern const struct command casing_commands[];
+
+int cmd_spec (struct global_options *g, int argc, char **argv, casing_error_t *err);
+int cmd_features (struct global_options *g, int argc, char **argv, casing_error_t *err);
+int cmd_check (struct global_options *g, int argc, char **argv, casing_error_t *err);
+
+#endif

@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd_options.h"
+#include "commands.h"
+#include "log.h"
+#include "ocispec.h"
+#include "utils.h"
+#include "version.h"
+
+enum global_key
+{
+  G_ROOT = 1,
+  G_LOG,
+  G_LOG_FORMAT,
+  G_LOG_LEVEL,
+  G_DEBUG,
+  G_SYSTEMD_CGROUP,
+  G_ROOTLESS,
+  G_HELP,
+  G_VERSION,
+  G_CRIU,
+};
+
+static const struct cmd_option global_opts[] = {
+  { "root", 0, CMD_OPT_VALUE, G_ROOT, "DIR", "state directory (default " CASING_DEFAULT_ROOT ")" },
+  { "log", 0, CMD_OPT_VALUE, G_LOG, "FILE", "write log messages to FILE (default stderr)" },
+  { "log-format", 0, CMD_OPT_VALUE, G_LOG_FORMAT, "text|json", "format of log messages" },
+  { "log-level", 0, CMD_OPT_VALUE, G_LOG_LEVEL, "LEVEL", "error, warning, info or debug" },
+  { "debug", 0, CMD_OPT_FLAG, G_DEBUG, NULL, "same as --log-level debug" },
+  { "systemd-cgroup", 0, CMD_OPT_FLAG, G_SYSTEMD_CGROUP, NULL,
+    "use the systemd cgroup driver (cgroupsPath is slice:prefix:name)" },
+  { "rootless", 0, CMD_OPT_VALUE, G_ROOTLESS, "true|false|auto", "run without root privileges" },
+  { "criu", 0, CMD_OPT_VALUE, G_CRIU, "PATH", "accepted for runc compatibility; unused" },
+  { "help", 'h', CMD_OPT_FLAG, G_HELP, NULL, "show this help" },
+  { "version", 'v', CMD_OPT_FLAG, G_VERSION, NULL, "print version information" },
+  { NULL, 0, 0, 0, NULL, NULL },
+};
+
+struct global_parse
+{
+  struct global_options *g;
+  bool help, version, log_level_set;
+};
+
+static int
+global_option (void *data, int key, const char *value, casing_error_t *err)
+{
+  struct global_parse *p = data;
+  struct global_options *g = p->g;
+
+  switch (key)
+    {
+    case G_ROOT:
+      g->root = value;
+      return 0;
+    case G_LOG:
+      g->log = value;
+      return 0;
+    case G_LOG_FORMAT:
+      if (log_parse_format (value, &g->log_format) < 0)
+        return casing_error_set (err, EINVAL, "invalid --log-format `%s`: use text or json", value);
+      return 0;
+    case G_LOG_LEVEL:
+      p->log_level_set = true;
+      if (log_parse_level (value, &g->log_level) < 0)
+        return casing_error_set (err, EINVAL,
+                                 "invalid --log-level `%s`: use error, warning, info or debug", value);
+      return 0;
+    case G_DEBUG:
+      return cmd_flag_value (value, &g->debug, err);
+    case G_SYSTEMD_CGROUP:
+      return cmd_flag_value (value, &g->systemd_cgroup, err);
+    case G_ROOTLESS:
+      if (strcmp (value, "auto") == 0)
+        g->rootless = geteuid () != 0;
+      else
+        return cmd_flag_value (value, &g->rootless, err);
+      return 0;
+    case G_CRIU:
+      return 0;
+    case G_HELP:
+      p->help = true;
+      return 0;
+    case G_VERSION:
+      p->version = true;
+      return 0;
+    }
+  return casing_error_set (err, EINVAL, "internal error: unknown option key %d", key);
+}
+
+static void
+print_usage (FILE *out)
+{
+  cmd_print_help (out, "casing [global options] COMMAND [options] [ID]",
+                  "casing is an OCI runtime: it creates and runs containers from an OCI bundle.",
+                  global_opts);
+  fprintf (out, "\nCommands:\n");
+  for (const struct command *c = casing_commands; c->name; c++)
+    fprintf (out, "  %-12s %s\n", c->name, c->summary);
+  fprintf (out, "\nRun `casing COMMAND --help` for the options of a command.\n");
+}
+
+static const struct command *
+find_command (const char *name)
+{
+  for (const struct command *c = casing_commands; c->name; c++)
+    if (strcmp (c->name, name) == 0)
+      return c;
+  return NULL;
+}
+
+static int
+run_command (int argc, char **argv, casing_error_t *err)
+{
+  struct global_options g = {
+    .root = CASING_DEFAULT_ROOT,
+    .log_format = LOG_FORMAT_TEXT,
+    .log_level = LOG_LEVEL_WARNING,
+  };
+  struct global_parse p = { .g = &g };
+  const struct command *cmd;
+  int first;
+
+  if (getenv ("XDG_RUNTIME_DIR") && geteuid () != 0)
+    g.rootless = true;
+  first = cmd_parse_options ("casing", global_opts, argc - 1, argv + 1, global_option, &p, err);
+  if (first < 0)
+    return -1;
+  first++;
+  if (g.debug && !p.log_level_set)
+    g.log_level = LOG_LEVEL_DEBUG;
+  if (log_init (g.log, g.log_format, g.log_level, err) < 0)
+    return -1;
+  if (p.version)
+    {
+      print_version (stdout);
+      return 0;
+    }
+  if (p.help || first >= argc)
+    {
+      print_usage (p.help ? stdout : stderr);
+      return p.help ? 0 : 2;
+    }
+  cmd = find_command (argv[first]);
+  if (cmd == NULL)
+    return casing_error_set (err, EINVAL, "unknown command `%s` (see `casing --help`)", argv[first]);
+  return cmd->run (&g, argc - first, argv + first, err);
+}
+
+int
+main (int argc, char **argv)
+{
+  cleanup_casing_error casing_error_t err = NULL;
+  int r = run_command (argc, argv, &err);
+
+  if (r < 0)
+    {
+      log_report_error (err);
+      return 1;
+    }
+  return r;
+}

@@ -1,0 +1,354 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/vfs.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "utils.h"
+
+void *
+xmalloc0 (size_t size)
+{
+  void *p = calloc (1, size ? size : 1);
+  if (p == NULL)
+    abort ();
+  return p;
+}
+
+void *
+xrealloc (void *p, size_t size)
+{
+  p = realloc (p, size ? size : 1);
+  if (p == NULL)
+    abort ();
+  return p;
+}
+
+char *
+xstrdup (const char *s)
+{
+  char *r;
+  if (s == NULL)
+    return NULL;
+  r = strdup (s);
+  if (r == NULL)
+    abort ();
+  return r;
+}
+
+int
+xasprintf (char **out, const char *fmt, ...)
+{
+  va_list ap;
+  int r;
+  va_start (ap, fmt);
+  r = vasprintf (out, fmt, ap);
+  va_end (ap);
+  if (r < 0)
+    abort ();
+  return r;
+}
+
+char *
+str_join (char **v, size_t n, const char *sep)
+{
+  size_t total = 1, seplen = strlen (sep);
+  char *out, *p;
+
+  for (size_t i = 0; i < n; i++)
+    total += strlen (v[i]) + seplen;
+  p = out = xmalloc0 (total);
+  for (size_t i = 0; i < n; i++)
+    {
+      if (i)
+        p = stpcpy (p, sep);
+      p = stpcpy (p, v[i]);
+    }
+  return out;
+}
+
+int
+read_all_fd (int fd, const char *description, char **out, size_t *len, casing_error_t *err)
+{
+  size_t cap = 4096, used = 0;
+  char *buf = xmalloc0 (cap);
+
+  for (;;)
+    {
+      ssize_t r;
+      if (used + 1 >= cap)
+        {
+          cap *= 2;
+          buf = xrealloc (buf, cap);
+        }
+      r = read (fd, buf + used, cap - used - 1);
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r < 0)
+        {
+          int saved = errno;
+          free (buf);
+          return casing_error_set (err, saved, "read `%s`", description);
+        }
+      if (r == 0)
+        break;
+      used += r;
+    }
+  buf[used] = '\0';
+  *out = buf;
+  if (len)
+    *len = used;
+  return 0;
+}
+
+int
+read_file_at (int dirfd, const char *path, char **out, size_t *len, casing_error_t *err)
+{
+  cleanup_close int fd = openat (dirfd, path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return casing_error_errno (err, "open `%s`", path);
+  return read_all_fd (fd, path, out, len, err);
+}
+
+int
+read_all_file (const char *path, char **out, size_t *len, casing_error_t *err)
+{
+  return read_file_at (AT_FDCWD, path, out, len, err);
+}
+
+int
+write_all (int fd, const void *buf, size_t len)
+{
+  const char *p = buf;
+  while (len > 0)
+    {
+      ssize_t r = write (fd, p, len);
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r < 0)
+        return -1;
+      p += r;
+      len -= r;
+    }
+  return 0;
+}
+
+int
+write_file_at (int dirfd, const char *path, const char *data, size_t len, casing_error_t *err)
+{
+  cleanup_close int fd = openat (dirfd, path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0)
+    return casing_error_errno (err, "open `%s`", path);
+  if (write_all (fd, data, len) < 0)
+    return casing_error_errno (err, "write `%s`", path);
+  return 0;
+}
+
+int
+write_file (const char *path, const char *data, size_t len, casing_error_t *err)
+{
+  return write_file_at (AT_FDCWD, path, data, len, err);
+}
+
+int
+write_file_atomic (const char *path, const char *data, size_t len, mode_t mode, casing_error_t *err)
+{
+  cleanup_free char *tmp = NULL;
+  cleanup_close int fd = -1;
+
+  xasprintf (&tmp, "%s.tmp-%d", path, (int) getpid ());
+  fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  if (fd < 0)
+    return casing_error_errno (err, "create `%s`", tmp);
+  if (write_all (fd, data, len) < 0)
+    {
+      int saved = errno;
+      unlink (tmp);
+      return casing_error_set (err, saved, "write `%s`", tmp);
+    }
+  if (rename (tmp, path) < 0)
+    {
+      int saved = errno;
+      unlink (tmp);
+      return casing_error_set (err, saved, "rename `%s` to `%s`", tmp, path);
+    }
+  return 0;
+}
+
+int
+mkdir_p (const char *path, mode_t mode, casing_error_t *err)
+{
+  cleanup_free char *copy = xstrdup (path);
+
+  for (char *p = copy + 1; *p; p++)
+    {
+      if (*p != '/')
+        continue;
+      *p = '\0';
+      if (mkdir (copy, mode) < 0 && errno != EEXIST)
+        return casing_error_errno (err, "mkdir `%s`", copy);
+      *p = '/';
+    }
+  if (mkdir (copy, mode) < 0 && errno != EEXIST)
+    return casing_error_errno (err, "mkdir `%s`", copy);
+  return 0;
+}
+
+static int
+remove_dir_contents (int dfd, const char *name, casing_error_t *err)
+{
+  DIR *d = fdopendir (dfd);
+  struct dirent *de;
+
+  if (d == NULL)
+    {
+      close (dfd);
+      return casing_error_errno (err, "opendir `%s`", name);
+    }
+  while ((de = readdir (d)) != NULL)
+    {
+      if (strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
+        continue;
+      if (remove_tree_at (dirfd (d), de->d_name, err) < 0)
+        {
+          closedir (d);
+          return -1;
+        }
+    }
+  closedir (d);
+  return 0;
+}
+
+int
+remove_tree_at (int dirfd, const char *name, casing_error_t *err)
+{
+  struct stat parent, st;
+
+  if (unlinkat (dirfd, name, 0) == 0 || errno == ENOENT)
+    return 0;
+  if (errno != EISDIR && errno != EPERM)
+    return casing_error_errno (err, "unlink `%s`", name);
+  if (fstat (dirfd, &parent) < 0 || fstatat (dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+    return errno == ENOENT ? 0 : casing_error_errno (err, "stat `%s`", name);
+  /* Never cross into another filesystem (a mount left behind). */
+  if (st.st_dev != parent.st_dev)
+    return casing_error_set (err, EBUSY, "remove `%s`: is a mount point", name);
+  int dfd = openat (dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (dfd < 0)
+    return casing_error_errno (err, "open `%s`", name);
+  if (remove_dir_contents (dfd, name, err) < 0)
+    return -1;
+  if (unlinkat (dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+    return casing_error_errno (err, "rmdir `%s`", name);
+  return 0;
+}
+
+int
+parse_int64 (const char *s, int64_t *out)
+{
+  char *end;
+  long long v;
+
+  errno = 0;
+  if (s == NULL || *s == '\0')
+    return errno = EINVAL, -1;
+  v = strtoll (s, &end, 10);
+  if (errno)
+    return -1;
+  if (*end != '\0')
+    return errno = EINVAL, -1;
+  *out = v;
+  return 0;
+}
+
+int
+parse_uint64 (const char *s, uint64_t *out)
+{
+  char *end;
+  unsigned long long v;
+
+  errno = 0;
+  if (s == NULL || *s == '\0' || *s == '-')
+    return errno = EINVAL, -1;
+  v = strtoull (s, &end, 10);
+  if (errno)
+    return -1;
+  if (*end != '\0')
+    return errno = EINVAL, -1;
+  *out = v;
+  return 0;
+}
+
+int
+process_start_time (pid_t pid, uint64_t *out, casing_error_t *err)
+{
+  char path[64];
+  cleanup_free char *buf = NULL;
+  char *p;
+
+  snprintf (path, sizeof path, "/proc/%d/stat", (int) pid);
+  if (read_all_file (path, &buf, NULL, err) < 0)
+    return -1;
+  /* comm (field 2) may hold spaces and parentheses: start after the last ')'. */
+  p = strrchr (buf, ')');
+  if (p == NULL)
+    return casing_error_set (err, EINVAL, "parse `%s`", path);
+  p++;
+  for (int field = 3; field < 22; field++)
+    {
+      p = strchr (p + 1, ' ');
+      if (p == NULL)
+        return casing_error_set (err, EINVAL, "parse `%s`", path);
+    }
+  *out = strtoull (p + 1, NULL, 10);
+  return 0;
+}
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+int
+mark_fds_cloexec_from (int from, casing_error_t *err)
+{
+  cleanup_dir DIR *d = NULL;
+  struct dirent *de;
+
+  if (syscall (SYS_close_range, (unsigned) from, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+    return 0;
+  d = opendir ("/proc/self/fd");
+  if (d == NULL)
+    return casing_error_errno (err, "open `/proc/self/fd`");
+  while ((de = readdir (d)) != NULL)
+    {
+      int64_t fd;
+      if (parse_int64 (de->d_name, &fd) < 0 || fd < from || fd == dirfd (d))
+        continue;
+      if (fcntl ((int) fd, F_SETFD, FD_CLOEXEC) < 0 && errno != EBADF)
+        return casing_error_errno (err, "set close-on-exec on fd %d", (int) fd);
+    }
+  return 0;
+}
+
+char *
+time_rfc3339_now (void)
+{
+  struct timespec ts;
+  struct tm tm;
+  char date[64];
+  char *out;
+
+  clock_gettime (CLOCK_REALTIME, &ts);
+  gmtime_r (&ts.tv_sec, &tm);
+  strftime (date, sizeof date, "%Y-%m-%dT%H:%M:%S", &tm);
+  xasprintf (&out, "%s.%09ldZ", date, ts.tv_nsec);
+  return out;
+}

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef CASING_UTILS_H
+#define CASING_UTILS_H
+
+#include <dirent.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "error.h"
+
+/* cleanup helpers: `cleanup_free char *s = ...;` `cleanup_close int fd = -1;` */
+static inline void cleanup_freep (void *p) { free (*(void **) p); }
+static inline void cleanup_closep (int *fd) { if (*fd >= 0) close (*fd); }
+static inline void cleanup_fclosep (FILE **f) { if (*f) fclose (*f); }
+static inline void cleanup_closedirp (DIR **d) { if (*d) closedir (*d); }
+#define cleanup_free __attribute__ ((cleanup (cleanup_freep)))
+#define cleanup_close __attribute__ ((cleanup (cleanup_closep)))
+#define cleanup_file __attribute__ ((cleanup (cleanup_fclosep)))
+#define cleanup_dir __attribute__ ((cleanup (cleanup_closedirp)))
+
+/* Hand a value out of a cleanup variable. */
+#define steal_pointer(pp) ({ __typeof__ (*(pp)) _p = *(pp); *(pp) = NULL; _p; })
+#define steal_fd(fdp) ({ int _fd = *(fdp); *(fdp) = -1; _fd; })
+
+void *xmalloc0 (size_t size);             /* aborts on ENOMEM, like every allocator here */
+void *xrealloc (void *p, size_t size);
+char *xstrdup (const char *s);
+int xasprintf (char **out, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
+char *str_join (char **v, size_t n, const char *sep);
+
+/* Read a whole file (or fd) into a NUL-terminated buffer. */
+int read_all_file (const char *path, char **out, size_t *len, casing_error_t *err);
+int read_all_fd (int fd, const char *description, char **out, size_t *len, casing_error_t *err);
+int read_file_at (int dirfd, const char *path, char **out, size_t *len, casing_error_t *err);
+
+/* write(2) all of buf, retrying on EINTR and short writes. */
+int write_all (int fd, const void *buf, size_t len);
+/* Write a string to an existing file (cgroup, procfs): open O_WRONLY, write, close. */
+int write_file_at (int dirfd, const char *path, const char *data, size_t len, casing_error_t *err);
+int write_file (const char *path, const char *data, size_t len, casing_error_t *err);
+/* Create `path` atomically: write a temp file in the same directory and rename(2). */
+int write_file_atomic (const char *path, const char *data, size_t len, mode_t mode, casing_error_t *err);
+
+int mkdir_p (const char *path, mode_t mode, casing_error_t *err);
+/* rm -rf below a directory fd, not crossing mount points. */
+int remove_tree_at (int dirfd, const char *name, casing_error_t *err);
+
+/* Parse a whole string as a number; -1 with errno EINVAL/ERANGE otherwise. */
+int parse_int64 (const char *s, int64_t *out);
+int parse_uint64 (const char *s, uint64_t *out);
+
+/* Start time of a process (field 22 of /proc/PID/stat), to tell pid reuse apart. */
+int process_start_time (pid_t pid, uint64_t *out, casing_error_t *err);
+
+/* Make sure every fd >= from is O_CLOEXEC (close_range where available). */
+int mark_fds_cloexec_from (int from, casing_error_t *err);
+
+/* Current time as RFC 3339 with nanoseconds, UTC. */
+char *time_rfc3339_now (void);
+
+#endif
