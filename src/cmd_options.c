@@ -31,7 +31,7 @@ cmd_flag_value (const char *value, bool *out, casing_error_t *err)
   else if (strcmp (value, "false") == 0 || strcmp (value, "0") == 0)
     *out = false;
   else
-    return casing_error_set (err, EINVAL, "invalid boolean value `%s`", value);
+    return casing_error_set (err, 0, "invalid boolean value `%s`", value);
   return 0;
 }
 
@@ -46,12 +46,12 @@ parse_long (const char *command, const struct cmd_option *opts, int argc, char *
   const char *value = eq ? eq + 1 : NULL;
 
   if (o == NULL)
-    return casing_error_set (err, EINVAL, "%s: unknown option `--%.*s` (see `casing %s --help`)",
+    return casing_error_set (err, 0, "%s: unknown option `--%.*s` (see `casing %s --help`)",
                              command, (int) len, arg, command);
   if (o->kind == CMD_OPT_VALUE && value == NULL)
     {
       if (*i + 1 >= argc)
-        return casing_error_set (err, EINVAL, "%s: option `--%s` needs a value", command, o->name);
+        return casing_error_set (err, 0, "%s: option `--%s` needs a value", command, o->name);
       value = argv[++*i];
     }
   return cb (data, o->key, value, err);
@@ -65,7 +65,7 @@ parse_short (const char *command, const struct cmd_option *opts, int argc, char 
     {
       const struct cmd_option *o = find_short (opts, *p);
       if (o == NULL)
-        return casing_error_set (err, EINVAL, "%s: unknown option `-%c` (see `casing %s --help`)",
+        return casing_error_set (err, 0, "%s: unknown option `-%c` (see `casing %s --help`)",
                                  command, *p, command);
       if (o->kind == CMD_OPT_FLAG)
         {
@@ -76,7 +76,7 @@ parse_short (const char *command, const struct cmd_option *opts, int argc, char 
       if (p[1])
         return cb (data, o->key, p[1] == '=' ? p + 2 : p + 1, err);
       if (*i + 1 >= argc)
-        return casing_error_set (err, EINVAL, "%s: option `-%c` needs a value", command, *p);
+        return casing_error_set (err, 0, "%s: option `-%c` needs a value", command, *p);
       return cb (data, o->key, argv[++*i], err);
     }
   return 0;

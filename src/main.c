@@ -62,12 +62,12 @@ global_option (void *data, int key, const char *value, casing_error_t *err)
       return 0;
     case G_LOG_FORMAT:
       if (log_parse_format (value, &g->log_format) < 0)
-        return casing_error_set (err, EINVAL, "invalid --log-format `%s`: use text or json", value);
+        return casing_error_set (err, 0, "invalid --log-format `%s`: use text or json", value);
       return 0;
     case G_LOG_LEVEL:
       p->log_level_set = true;
       if (log_parse_level (value, &g->log_level) < 0)
-        return casing_error_set (err, EINVAL,
+        return casing_error_set (err, 0,
                                  "invalid --log-level `%s`: use error, warning, info or debug", value);
       return 0;
     case G_DEBUG:
@@ -147,7 +147,7 @@ run_command (int argc, char **argv, casing_error_t *err)
     }
   cmd = find_command (argv[first]);
   if (cmd == NULL)
-    return casing_error_set (err, EINVAL, "unknown command `%s` (see `casing --help`)", argv[first]);
+    return casing_error_set (err, 0, "unknown command `%s` (see `casing --help`)", argv[first]);
   return cmd->run (&g, argc - first, argv + first, err);
 }
 
