@@ -56,4 +56,9 @@ int process_apply_cpu_affinity (const char *cpus, casing_error_t *err);
 int process_apply_memory_policy (const oci_memory_policy *policy, casing_error_t *err);
 int process_set_no_new_privs (const oci_process *process, casing_error_t *err);
 
+/* CVE-2019-5736: make sure nothing inside the container can reopen and
+ * overwrite the casing binary through /proc/self/exe or /proc/PID/exe.
+ * Called by create/run/exec before anything of the container is joined. */
+int self_exe_protect (casing_error_t *err);
+
 #endif
