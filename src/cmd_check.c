@@ -1,10 +1,186 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* `casing check`: validate a bundle without creating anything, and report
+ * every problem with its JSON path and a hint. */
 #include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yajl/yajl_gen.h>
+
+#include "cmd_options.h"
 #include "commands.h"
+#include "ocispec.h"
+#include "utils.h"
+#include "validate.h"
+
+enum check_key
+{
+  CHECK_BUNDLE = 1,
+  CHECK_FORMAT,
+  CHECK_HELP,
+};
+
+static const struct cmd_option check_opts[] = {
+  { "bundle", 'b', CMD_OPT_VALUE, CHECK_BUNDLE, "DIR", "the bundle to check (default: .)" },
+  { "format", 'f', CMD_OPT_VALUE, CHECK_FORMAT, "text|json", "output format (default: text)" },
+  { "help", 'h', CMD_OPT_FLAG, CHECK_HELP, NULL, "show this help" },
+  { NULL, 0, 0, 0, NULL, NULL },
+};
+
+struct check_args
+{
+  const char *bundle;
+  bool json;
+  bool help;
+};
+
+static int
+check_option (void *data, int key, const char *value, casing_error_t *err)
+{
+  struct check_args *a = data;
+  switch (key)
+    {
+    case CHECK_BUNDLE:
+      a->bundle = value;
+      return 0;
+    case CHECK_FORMAT:
+      if (strcmp (value, "json") != 0 && strcmp (value, "text") != 0)
+        return casing_error_set (err, 0, "check: invalid --format `%s`: use text or json", value);
+      a->json = strcmp (value, "json") == 0;
+      return 0;
+    default:
+      a->help = true;
+      return 0;
+    }
+}
+
+/* A parse error "config.json: a.b[1]: message" becomes path + message. */
+static void
+add_parse_error (struct problem_list *l, const char *msg)
+{
+  const char *p = msg;
+  cleanup_free char *path = NULL;
+
+  if (strncmp (p, "config.json: ", 13) == 0)
+    p += 13;
+  const char *colon = strstr (p, ": ");
+  if (colon && memchr (p, ' ', colon - p) == NULL)
+    {
+      path = strndup (p, colon - p);
+      p = colon + 2;
+    }
+  problems_add (l, PROBLEM_ERROR, path ? path : "", "fix config.json so that it follows the OCI schema",
+                "%s", p);
+}
+
+static void
+print_text (const struct problem_list *l, const char *config_path)
+{
+  for (size_t i = 0; i < l->len; i++)
+    {
+      const struct problem *p = &l->items[i];
+      printf ("%s: %s%s%s: %s", p->severity == PROBLEM_ERROR ? "error" : "warning", config_path,
+              *p->path ? ": " : "", p->path, p->message);
+      if (p->hint)
+        printf (" (hint: %s)", p->hint);
+      putchar ('\n');
+    }
+  size_t e = problems_count (l, PROBLEM_ERROR), w = problems_count (l, PROBLEM_WARNING);
+  printf ("%s: %zu error%s, %zu warning%s\n", e ? "invalid" : "valid", e, e == 1 ? "" : "s", w,
+          w == 1 ? "" : "s");
+}
+
+static void
+gen_string (yajl_gen g, const char *s)
+{
+  yajl_gen_string (g, (const unsigned char *) s, strlen (s));
+}
+
+static void
+print_json (const struct problem_list *l)
+{
+  yajl_gen g = yajl_gen_alloc (NULL);
+  const unsigned char *buf;
+  size_t len;
+
+  yajl_gen_config (g, yajl_gen_beautify, 1);
+  yajl_gen_map_open (g);
+  gen_string (g, "valid");
+  yajl_gen_bool (g, problems_count (l, PROBLEM_ERROR) == 0);
+  gen_string (g, "problems");
+  yajl_gen_array_open (g);
+  for (size_t i = 0; i < l->len; i++)
+    {
+      yajl_gen_map_open (g);
+      gen_string (g, "severity");
+      gen_string (g, l->items[i].severity == PROBLEM_ERROR ? "error" : "warning");
+      gen_string (g, "path");
+      gen_string (g, l->items[i].path);
+      gen_string (g, "message");
+      gen_string (g, l->items[i].message);
+      if (l->items[i].hint)
+        {
+          gen_string (g, "hint");
+          gen_string (g, l->items[i].hint);
+        }
+      yajl_gen_map_close (g);
+    }
+  yajl_gen_array_close (g);
+  yajl_gen_map_close (g);
+  yajl_gen_get_buf (g, &buf, &len);
+  fwrite (buf, 1, len, stdout);
+  yajl_gen_free (g);
+}
 
 int
 cmd_check (struct global_options *g, int argc, char **argv, casing_error_t *err)
 {
-  (void) g; (void) argc; (void) argv;
-  return casing_error_set (err, ENOSYS, "check: being written");
+  struct check_args a = { .bundle = "." };
+  struct problem_list problems = { 0 };
+  cleanup_free char *bundle = NULL;
+  cleanup_free char *config_path = NULL;
+  cleanup_free char *data = NULL;
+  size_t len = 0;
+  oci_config *config = NULL;
+  char *msg = NULL;
+  int first, ret;
+
+  (void) g;
+  first = cmd_parse_options ("check", check_opts, argc - 1, argv + 1, check_option, &a, err);
+  if (first < 0)
+    return -1;
+  if (a.help)
+    {
+      cmd_print_help (stdout, "casing check [--bundle DIR] [--format text|json]",
+                      "Validate a bundle without creating anything. Reports every problem with its\n"
+                      "JSON path and a hint; exits 0 when `casing create` would accept the bundle.",
+                      check_opts);
+      return 0;
+    }
+  if (first + 1 < argc)
+    return casing_error_set (err, 0, "check: unexpected argument `%s`", argv[first + 1]);
+  bundle = realpath (a.bundle, NULL);
+  if (bundle == NULL)
+    return casing_error_errno (err, "check: bundle `%s`", a.bundle);
+  xasprintf (&config_path, "%s/config.json", bundle);
+  /* Parsed as "config.json" so messages read config.json: path: problem. */
+  if (read_all_file (config_path, &data, &len, err) < 0)
+    return -1;
+  if (oci_config_parse_data (data, len, "config.json", &config, &msg) < 0)
+    {
+      add_parse_error (&problems, msg ? msg : "cannot parse config.json");
+      free (msg);
+    }
+  else
+    {
+      validate_config (config, bundle, &problems);
+      oci_config_free (config);
+    }
+  if (a.json)
+    print_json (&problems);
+  else
+    print_text (&problems, "config.json");
+  ret = problems_count (&problems, PROBLEM_ERROR) ? 1 : 0;
+  problems_free (&problems);
+  return ret;
 }

@@ -202,8 +202,12 @@ mkdir_p (const char *path, mode_t mode, casing_error_t *err)
   return 0;
 }
 
+static int remove_tree_below (int dfd, dev_t dev, const char *name, casing_error_t *err);
+
+/* Remove the entries of an open directory; never crosses into another
+ * filesystem (a mount left behind), which is an error instead. */
 static int
-remove_dir_contents (int dfd, const char *name, casing_error_t *err)
+remove_dir_contents (int dfd, dev_t dev, const char *name, casing_error_t *err)
 {
   DIR *d = fdopendir (dfd);
   struct dirent *de;
@@ -217,7 +221,7 @@ remove_dir_contents (int dfd, const char *name, casing_error_t *err)
     {
       if (strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
         continue;
-      if (remove_tree_at (dirfd (d), de->d_name, err) < 0)
+      if (remove_tree_below (dirfd (d), dev, de->d_name, err) < 0)
         {
           closedir (d);
           return -1;
@@ -227,28 +231,40 @@ remove_dir_contents (int dfd, const char *name, casing_error_t *err)
   return 0;
 }
 
-int
-remove_tree_at (int dirfd, const char *name, casing_error_t *err)
+static int
+remove_tree_below (int dirfd, dev_t dev, const char *name, casing_error_t *err)
 {
-  struct stat parent, st;
+  struct stat st;
+  int dfd;
 
   if (unlinkat (dirfd, name, 0) == 0 || errno == ENOENT)
     return 0;
   if (errno != EISDIR && errno != EPERM)
     return casing_error_errno (err, "unlink `%s`", name);
-  if (fstat (dirfd, &parent) < 0 || fstatat (dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-    return errno == ENOENT ? 0 : casing_error_errno (err, "stat `%s`", name);
-  /* Never cross into another filesystem (a mount left behind). */
-  if (st.st_dev != parent.st_dev)
-    return casing_error_set (err, EBUSY, "remove `%s`: is a mount point", name);
-  int dfd = openat (dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  dfd = openat (dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (dfd < 0)
-    return casing_error_errno (err, "open `%s`", name);
-  if (remove_dir_contents (dfd, name, err) < 0)
+    return errno == ENOENT ? 0 : casing_error_errno (err, "open `%s`", name);
+  if (fstat (dfd, &st) < 0)
+    {
+      close (dfd);
+      return casing_error_errno (err, "stat `%s`", name);
+    }
+  if (dev != 0 && st.st_dev != dev)
+    {
+      close (dfd);
+      return casing_error_set (err, EBUSY, "remove `%s`: is a mount point", name);
+    }
+  if (remove_dir_contents (dfd, st.st_dev, name, err) < 0)
     return -1;
   if (unlinkat (dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
     return casing_error_errno (err, "rmdir `%s`", name);
   return 0;
+}
+
+int
+remove_tree_at (int dirfd, const char *name, casing_error_t *err)
+{
+  return remove_tree_below (dirfd, 0, name, err);
 }
 
 int

@@ -1,2 +1,104 @@
-#!/bin/sh
-echo placeholder
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The one test command: on a fresh Debian machine (as root) install the build
+# and test dependencies, build, and run every test: C unit tests (make
+# check), the integration tests (pytest, real containers), the cgroup v2 /
+# LSM tests inside a throw-away VM, and a bounded fuzzing run.
+# Ends with one summary line "N passed, N failed"; exits non-zero on any
+# failure.
+#
+# Environment:
+#   CASING_SKIP_DEPS=1   do not apt-get install
+#   CASING_SKIP_VM=1     skip the VM (cgroup v2, AppArmor) tests
+#   CASING_FUZZ_SECONDS  fuzzing time (default 60, 0 to skip)
+#   CASING_DISTCHECK=1   also run `make distcheck`
+set -uo pipefail
+cd "$(dirname "$0")/.."
+top=$(pwd)
+
+if [ "$(id -u)" != 0 ]; then
+    echo "tests/run.sh: must run as root (the tests create real containers)" >&2
+    exit 2
+fi
+
+deps=(build-essential autoconf automake libtool pkg-config
+      libyajl-dev libcap-dev libseccomp-dev libselinux1-dev libapparmor-dev
+      busybox-static python3 python3-pytest python3-jsonschema
+      iproute2 util-linux procps kmod git clang libclang-rt-14-dev)
+
+if [ "${CASING_SKIP_DEPS:-0}" != 1 ]; then
+    echo "== installing dependencies"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q >/dev/null || { echo "apt-get update failed" >&2; exit 1; }
+    apt-get install -y -q --no-install-recommends "${deps[@]}" >/dev/null ||
+        { echo "apt-get install failed" >&2; exit 1; }
+fi
+
+# Debian's pytest lives with the system python, not with a pyenv one.
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+
+total_pass=0
+total_fail=0
+count() { total_pass=$((total_pass + $1)); total_fail=$((total_fail + $2)); }
+
+echo "== building"
+if ! { ./autogen.sh && ./configure --quiet && make -j"$(nproc)"; } > build.log 2>&1; then
+    tail -50 build.log
+    echo "build failed"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+if grep -E "warning:" build.log; then
+    echo "the build has warnings"
+    count 0 1
+fi
+
+echo "== unit tests (make check)"
+make -j"$(nproc)" check > check.log 2>&1
+unit_rc=$?
+unit_pass=$(grep -hE '^# PASS:' check.log | awk '{s+=$3} END {print s+0}')
+unit_fail=$(grep -hE '^# (FAIL|ERROR|XPASS):' check.log | awk '{s+=$3} END {print s+0}')
+if [ $unit_rc != 0 ] && [ "$unit_fail" = 0 ]; then unit_fail=1; fi
+grep -E '^(PASS|FAIL|ERROR|SKIP):' check.log
+[ "$unit_fail" = 0 ] || { find . -name 'test-suite.log' -exec cat {} \; | tail -100; }
+echo "unit: $unit_pass passed, $unit_fail failed"
+count "$unit_pass" "$unit_fail"
+
+if [ "${CASING_DISTCHECK:-0}" = 1 ]; then
+    echo "== make distcheck"
+    if make distcheck > distcheck.log 2>&1; then count 1 0; else tail -40 distcheck.log; count 0 1; fi
+fi
+
+echo "== integration tests (pytest)"
+$PY -m pytest -q -p no:cacheprovider tests/integration 2>&1 | tee pytest.log
+summary=$(tail -1 pytest.log)
+ipass=$(echo "$summary" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+' || echo 0)
+ifail=$(echo "$summary" | grep -oE '[0-9]+ (failed|error|errors)' | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
+[ -n "$ipass" ] || ipass=0
+if ! echo "$summary" | grep -qE 'passed|failed'; then ifail=$((ifail + 1)); fi
+count "$ipass" "$ifail"
+
+if [ "${CASING_SKIP_VM:-0}" != 1 ] && [ -x tests/vm/run-v2-tests.sh ]; then
+    echo "== cgroup v2 and LSM tests in a VM"
+    tests/vm/run-v2-tests.sh 2>&1 | tee vm.log
+    vsum=$(grep -E '[0-9]+ (passed|failed)' vm.log | tail -1)
+    vpass=$(echo "$vsum" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+' || echo 0)
+    vfail=$(echo "$vsum" | grep -oE '[0-9]+ (failed|error|errors)' | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
+    [ -n "$vpass" ] || vpass=0
+    [ -n "$vsum" ] || vfail=1
+    count "$vpass" "$vfail"
+fi
+
+fuzz_seconds=${CASING_FUZZ_SECONDS:-60}
+if [ "$fuzz_seconds" != 0 ] && [ -x tests/fuzz/run-fuzz.sh ]; then
+    echo "== fuzzing the config parser for ${fuzz_seconds}s"
+    if tests/fuzz/run-fuzz.sh "$fuzz_seconds" > fuzz.log 2>&1; then
+        tail -3 fuzz.log; count 1 0
+    else
+        tail -40 fuzz.log; count 0 1
+    fi
+fi
+
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" = 0 ]

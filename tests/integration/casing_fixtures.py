@@ -106,6 +106,7 @@ class Bundle:
     def __init__(self, path, args=None):
         self.path = path
         self.rootfs = os.path.join(path, "rootfs")
+        os.makedirs(path, exist_ok=True)
         cached_rootfs_copy(self.rootfs)
         self.config = default_config(args)
 

@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef CASING_RUNTIME_FEATURES_H
+#define CASING_RUNTIME_FEATURES_H
+
+#include "ocispec.h"
+
+/* The features document of this build on this host (caller frees). */
+oci_features *features_build (void);
+
+#endif

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The checks only a runtime can make on a parsed config (a missing rootfs,
+ * a namespace path of the wrong type, hostname without a uts namespace,
+ * unknown capabilities or rlimits, a feature this build or host lacks...).
+ * `casing check` prints every problem; `create` runs the same checks and
+ * fails on the first error, so the two never disagree. */
+#ifndef CASING_VALIDATE_H
+#define CASING_VALIDATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "error.h"
+#include "ocispec.h"
+
+enum problem_severity
+{
+  PROBLEM_ERROR,
+  PROBLEM_WARNING,
+};
+
+struct problem
+{
+  enum problem_severity severity;
+  char *path;    /* JSON path in config.json, e.g. "linux.namespaces[2].path" */
+  char *message;
+  char *hint;    /* may be NULL */
+};
+
+struct problem_list
+{
+  struct problem *items;
+  size_t len;
+};
+
+void problems_add (struct problem_list *l, enum problem_severity severity, const char *path,
+                   const char *hint, const char *fmt, ...) __attribute__ ((format (printf, 5, 6)));
+size_t problems_count (const struct problem_list *l, enum problem_severity severity);
+void problems_free (struct problem_list *l);
+
+/* Every check; `bundle` is the absolute bundle directory. */
+void validate_config (const oci_config *config, const char *bundle, struct problem_list *out);
+
+/* For `create`: warnings are logged, the first error is returned. */
+int validate_config_for_create (const oci_config *config, const char *bundle, casing_error_t *err);
+
+#endif

@@ -1,0 +1,217 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""The command line: global options, --version, --help, spec, features,
+check, logging (text and json), unknown commands and options."""
+import json
+import os
+import subprocess
+
+import pytest
+
+from casing_fixtures import CASING, Bundle
+
+SPEC_DIR = os.environ.get("SPEC_DIR", os.path.join(os.path.dirname(CASING), "..", "..",
+                                                   "shared", "runtime-spec"))
+
+
+def run(*args, **kw):
+    return subprocess.run([CASING, *args], capture_output=True, text=True, **kw)
+
+
+def schema_validator(name):
+    """A jsonschema validator for one of the spec's schemas, or None."""
+    jsonschema = pytest.importorskip("jsonschema")
+    path = os.path.join(SPEC_DIR, "schema", name)
+    if not os.path.exists(path):
+        return None
+    base = "file://" + os.path.abspath(os.path.join(SPEC_DIR, "schema")) + "/"
+    with open(path) as f:
+        schema = json.load(f)
+    resolver = jsonschema.RefResolver(base, schema)
+    return jsonschema.Draft4Validator(schema, resolver=resolver)
+
+
+def test_version():
+    r = run("--version")
+    assert r.returncode == 0
+    lines = r.stdout.splitlines()
+    assert lines[0].startswith("casing version ")
+    assert any(l.startswith("commit: ") for l in lines)
+    assert "spec: 1.3.0" in lines
+    feats = [l for l in lines if l.startswith("features:")][0]
+    for f in ("YAJL", "CAP", "SECCOMP", "SELINUX", "APPARMOR"):
+        assert ("+" + f) in feats or ("-" + f) in feats
+
+
+def test_help_lists_commands_and_global_options():
+    r = run("--help")
+    assert r.returncode == 0
+    for word in ("--root", "--log", "--log-format", "--systemd-cgroup", "--rootless", "spec",
+                 "features", "check"):
+        assert word in r.stdout
+
+
+@pytest.mark.parametrize("cmd", ["spec", "features", "check"])
+def test_command_help(cmd):
+    r = run(cmd, "--help")
+    assert r.returncode == 0
+    assert r.stdout.startswith("Usage: casing " + cmd)
+
+
+def test_unknown_command_and_option():
+    r = run("frobnicate")
+    assert r.returncode != 0
+    assert "unknown command `frobnicate`" in r.stderr
+    assert "casing --help" in r.stderr
+    r = run("spec", "--frob")
+    assert r.returncode != 0
+    assert "unknown option `--frob`" in r.stderr and "casing spec --help" in r.stderr
+    r = run("--log-format", "xml", "features")
+    assert r.returncode != 0 and "--log-format" in r.stderr
+
+
+def test_json_log_records_the_error(tmp_path):
+    log = tmp_path / "log.json"
+    r = run("--log", str(log), "--log-format=json", "frobnicate")
+    assert r.returncode != 0
+    # the user still sees the error on stderr, the engine reads the file
+    assert "unknown command" in r.stderr
+    records = [json.loads(l) for l in log.read_text().splitlines()]
+    assert records[-1]["level"] == "error"
+    assert "unknown command `frobnicate`" in records[-1]["msg"]
+    assert records[-1]["time"].endswith("Z")
+
+
+def test_text_log_file(tmp_path):
+    log = tmp_path / "log.txt"
+    r = run("--log", str(log), "frobnicate")
+    assert r.returncode != 0
+    assert "error: unknown command" in log.read_text()
+
+
+def test_spec_writes_a_valid_config(tmp_path):
+    r = run("spec", "--bundle", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    config = json.loads((tmp_path / "config.json").read_text())
+    assert config["ociVersion"] == "1.3.0"
+    assert config["process"]["args"] == ["sh"]
+    assert config["process"]["terminal"] is True
+    assert config["root"] == {"path": "rootfs", "readonly": True}
+    types = [n["type"] for n in config["linux"]["namespaces"]]
+    assert sorted(types) == ["cgroup", "ipc", "mount", "network", "pid", "uts"]
+    v = schema_validator("config-schema.json")
+    if v:
+        v.validate(config)
+    # runc refuses to overwrite, and so do we
+    r = run("spec", "--bundle", str(tmp_path))
+    assert r.returncode != 0 and "File exists" in r.stderr
+
+
+def test_spec_rootless(tmp_path):
+    r = run("spec", "--rootless", "--bundle=" + str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    config = json.loads((tmp_path / "config.json").read_text())
+    types = [n["type"] for n in config["linux"]["namespaces"]]
+    assert "user" in types and "network" not in types
+    assert config["linux"]["uidMappings"] == [{"containerID": 0, "hostID": os.geteuid(), "size": 1}]
+    assert "resources" not in config["linux"]
+    sys_mount = [m for m in config["mounts"] if m["destination"] == "/sys"][0]
+    assert "rbind" in sys_mount["options"]
+    for m in config["mounts"]:
+        assert not any(o.startswith("gid=") for o in m.get("options", []))
+
+
+def test_features_matches_schema_and_build():
+    r = run("features")
+    assert r.returncode == 0, r.stderr
+    f = json.loads(r.stdout)
+    v = schema_validator("features-schema.json")
+    if v:
+        v.validate(f)
+    assert f["ociVersionMin"] == "1.0.0" and f["ociVersionMax"] == "1.3.0"
+    assert f["hooks"] == ["prestart", "createRuntime", "createContainer", "startContainer",
+                          "poststart", "poststop"]
+    assert sorted(f["linux"]["namespaces"]) == sorted(
+        ["cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts"])
+    version = run("--version").stdout
+    seccomp_built = "+SECCOMP" in version
+    assert f["linux"]["seccomp"]["enabled"] is seccomp_built
+    assert f["linux"]["apparmor"]["enabled"] is ("+APPARMOR" in version)
+    assert f["linux"]["selinux"]["enabled"] is ("+SELINUX" in version)
+    if "+CAP" in version:
+        assert "CAP_SYS_ADMIN" in f["linux"]["capabilities"]
+    for opt in ("ro", "rbind", "rro", "idmap", "tmpcopyup", "nosymfollow"):
+        assert opt in f["mountOptions"]
+
+
+def check_bundle(path, fmt="json"):
+    r = run("check", "--bundle", str(path), "--format", fmt)
+    return r, (json.loads(r.stdout) if fmt == "json" else None)
+
+
+def test_check_accepts_a_good_bundle(bundle):
+    bundle.save()
+    r, report = check_bundle(bundle.path)
+    assert r.returncode == 0, r.stdout
+    assert report["valid"] is True
+    assert [p for p in report["problems"] if p["severity"] == "error"] == []
+    r, _ = check_bundle(bundle.path, "text")
+    assert r.returncode == 0 and r.stdout.strip().endswith("valid: 0 errors, 0 warnings")
+
+
+def test_check_reports_every_problem(bundle, tmp_path):
+    c = bundle.config
+    c["root"]["path"] = "no-such-rootfs"
+    c["process"]["capabilities"]["bounding"].append("CAP_FROBNICATE")
+    c["process"]["rlimits"].append({"type": "RLIMIT_FOO", "soft": 1, "hard": 1})
+    c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "uts"]
+    c["linux"]["namespaces"].append({"type": "network", "path": "/proc/self/ns/ipc"})
+    c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"]
+                                if not (n["type"] == "network" and "path" not in n)]
+    c["linux"]["namespaces"].append({"type": "user"})
+    c["linux"]["intelRdt"] = {"closID": "x"}
+    bundle.save()
+    r, report = check_bundle(bundle.path)
+    assert r.returncode == 1
+    assert report["valid"] is False
+    by_path = {p["path"]: p for p in report["problems"]}
+    assert "root.path" in by_path and "no-such-rootfs" in by_path["root.path"]["message"]
+    assert "hostname" in by_path and "uts namespace" in by_path["hostname"]["message"]
+    assert any("CAP_FROBNICATE" in p["message"] for p in report["problems"])
+    assert any("RLIMIT_FOO" in p["message"] for p in report["problems"])
+    ns_problem = [p for p in report["problems"] if p["path"].endswith(".path")
+                  and p["path"].startswith("linux.namespaces")]
+    assert ns_problem and "is not a network namespace" in ns_problem[0]["message"]
+    assert "linux.uidMappings" in by_path
+    assert "linux.intelRdt" in by_path
+    assert all(p.get("hint") is None or isinstance(p["hint"], str) for p in report["problems"])
+    assert len([p for p in report["problems"] if p["severity"] == "error"]) >= 7
+
+
+def test_check_reports_parse_errors_with_path(bundle):
+    bundle.config["process"]["user"]["uid"] = -1
+    bundle.save()
+    r, report = check_bundle(bundle.path)
+    assert r.returncode == 1
+    p = report["problems"][0]
+    assert p["path"] == "process.user.uid"
+    assert "non-negative" in p["message"]
+
+
+def test_check_warns_for_unknown_syscall_but_accepts(bundle):
+    bundle.config["linux"]["seccomp"] = {
+        "defaultAction": "SCMP_ACT_ALLOW",
+        "syscalls": [{"names": ["no_such_syscall_at_all"], "action": "SCMP_ACT_ERRNO"}]}
+    bundle.save()
+    r, report = check_bundle(bundle.path)
+    if "+SECCOMP" not in run("--version").stdout:
+        assert r.returncode == 1
+        return
+    assert r.returncode == 0
+    assert report["problems"][0]["severity"] == "warning"
+    assert "no_such_syscall_at_all" in report["problems"][0]["message"]
+
+
+def test_check_missing_bundle(tmp_path):
+    r = run("check", "--bundle", str(tmp_path / "nope"))
+    assert r.returncode != 0
+    assert "No such file or directory" in r.stderr

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <stdlib.h>
+
+#include "cmd_options.h"
+#include "unit_test.h"
+#include "utils.h"
+
+enum { K_BUNDLE = 1, K_DETACH, K_ENV, K_TTY };
+
+static const struct cmd_option opts[] = {
+  { "bundle", 'b', CMD_OPT_VALUE, K_BUNDLE, "DIR", "bundle" },
+  { "detach", 'd', CMD_OPT_FLAG, K_DETACH, NULL, "detach" },
+  { "env", 'e', CMD_OPT_VALUE, K_ENV, "K=V", "env" },
+  { "tty", 't', CMD_OPT_FLAG, K_TTY, NULL, "tty" },
+  { NULL, 0, 0, 0, NULL, NULL },
+};
+
+struct seen
+{
+  const char *bundle;
+  bool detach, tty;
+  int n_env;
+  const char *env[4];
+};
+
+static int
+cb (void *data, int key, const char *value, casing_error_t *err)
+{
+  struct seen *s = data;
+  switch (key)
+    {
+    case K_BUNDLE:
+      s->bundle = value;
+      return 0;
+    case K_DETACH:
+      return cmd_flag_value (value, &s->detach, err);
+    case K_TTY:
+      return cmd_flag_value (value, &s->tty, err);
+    case K_ENV:
+      if (s->n_env < 4)
+        s->env[s->n_env++] = value;
+      return 0;
+    }
+  return -1;
+}
+
+static int
+parse (struct seen *s, int argc, char **argv, casing_error_t *err)
+{
+  memset (s, 0, sizeof *s);
+  return cmd_parse_options ("test", opts, argc, argv, cb, s, err);
+}
+
+int
+main (void)
+{
+  struct seen s;
+  casing_error_t err = NULL;
+
+  {
+    char *argv[] = { "--bundle", "/b", "-d", "id" };
+    CHECK (parse (&s, 4, argv, &err) == 3);
+    CHECK_STR (s.bundle, "/b");
+    CHECK (s.detach);
+  }
+  {
+    char *argv[] = { "--bundle=/x", "--detach=false", "--env=A=1", "-e", "B=2", "-eC=3", "id" };
+    CHECK (parse (&s, 7, argv, &err) == 6);
+    CHECK_STR (s.bundle, "/x");
+    CHECK (!s.detach);
+    CHECK (s.n_env == 3);
+    CHECK_STR (s.env[0], "A=1");
+    CHECK_STR (s.env[1], "B=2");
+    CHECK_STR (s.env[2], "C=3");
+  }
+  {
+    /* bundled short flags, and options stop at the first positional */
+    char *argv[] = { "-dt", "id", "sh", "-c", "true" };
+    CHECK (parse (&s, 5, argv, &err) == 1);
+    CHECK (s.detach && s.tty);
+  }
+  {
+    char *argv[] = { "--", "--bundle" };
+    CHECK (parse (&s, 2, argv, &err) == 1);
+    CHECK (s.bundle == NULL);
+  }
+  {
+    char *argv[] = { "--nope" };
+    CHECK (parse (&s, 1, argv, &err) < 0);
+    CHECK (err && strstr (err->msg, "unknown option `--nope`"));
+    casing_error_release (&err);
+  }
+  {
+    char *argv[] = { "--bundle" };
+    CHECK (parse (&s, 1, argv, &err) < 0);
+    CHECK (err && strstr (err->msg, "needs a value"));
+    casing_error_release (&err);
+  }
+  {
+    char *argv[] = { "--detach=maybe" };
+    CHECK (parse (&s, 1, argv, &err) < 0);
+    CHECK (err && strstr (err->msg, "invalid boolean"));
+    casing_error_release (&err);
+  }
+  return unit_report ("test_cmd_options");
+}

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "unit_test.h"
+#include "utils.h"
+
+static void
+test_errors (void)
+{
+  casing_error_t err = NULL;
+  int fds[2];
+
+  CHECK (casing_error_set (&err, ENOENT, "open `%s`", "/x") == -1);
+  CHECK_STR (err->msg, "open `/x`: No such file or directory");
+  CHECK (err->status == ENOENT);
+  casing_error_prefix (&err, "mount `%s`", "/proc");
+  CHECK_STR (err->msg, "mount `/proc`: open `/x`: No such file or directory");
+
+  /* An error crosses a socket intact (how the container child reports). */
+  CHECK (pipe2 (fds, O_CLOEXEC) == 0);
+  CHECK (casing_error_write_to_fd (fds[1], err) == 0);
+  close (fds[1]);
+  casing_error_release (&err);
+  CHECK (err == NULL);
+  CHECK (casing_error_read_from_fd (fds[0], &err) == 1);
+  CHECK_STR (err->msg, "mount `/proc`: open `/x`: No such file or directory");
+  CHECK (err->status == ENOENT);
+  casing_error_release (&err);
+  CHECK (casing_error_read_from_fd (fds[0], &err) == 0);
+  close (fds[0]);
+}
+
+static void
+test_numbers (void)
+{
+  int64_t i;
+  uint64_t u;
+
+  CHECK (parse_int64 ("-9223372036854775808", &i) == 0 && i == INT64_MIN);
+  CHECK (parse_int64 ("9223372036854775808", &i) < 0 && errno == ERANGE);
+  CHECK (parse_int64 ("12x", &i) < 0 && errno == EINVAL);
+  CHECK (parse_int64 ("", &i) < 0);
+  CHECK (parse_uint64 ("18446744073709551615", &u) == 0 && u == UINT64_MAX);
+  CHECK (parse_uint64 ("18446744073709551616", &u) < 0);
+  CHECK (parse_uint64 ("-1", &u) < 0);
+}
+
+static void
+test_files (void)
+{
+  char dir[] = "/tmp/casing-unit-XXXXXX";
+  cleanup_free char *path = NULL, *data = NULL, *deep = NULL;
+  casing_error_t err = NULL;
+  size_t len;
+
+  CHECK (mkdtemp (dir) != NULL);
+  xasprintf (&path, "%s/f", dir);
+  CHECK (write_file_atomic (path, "hello", 5, 0600, &err) == 0);
+  CHECK (read_all_file (path, &data, &len, &err) == 0);
+  CHECK (len == 5);
+  CHECK_STR (data, "hello");
+  xasprintf (&deep, "%s/a/b/c", dir);
+  CHECK (mkdir_p (deep, 0755, &err) == 0);
+  CHECK (write_file (path, "x", 1, &err) == 0);
+  CHECK (remove_tree_at (AT_FDCWD, dir, &err) == 0);
+  CHECK (access (dir, F_OK) < 0 && errno == ENOENT);
+  CHECK (read_all_file (path, &data, &len, &err) < 0);
+  CHECK (err && strstr (err->msg, "No such file"));
+  casing_error_release (&err);
+}
+
+static void
+test_misc (void)
+{
+  char *v[] = { "a", "b", "c" };
+  cleanup_free char *joined = str_join (v, 3, ", ");
+  cleanup_free char *now = time_rfc3339_now ();
+  uint64_t start = 0;
+  casing_error_t err = NULL;
+
+  CHECK_STR (joined, "a, b, c");
+  CHECK (strlen (now) == 30 && now[29] == 'Z' && now[10] == 'T');
+  CHECK (process_start_time (getpid (), &start, &err) == 0 && start > 0);
+  CHECK (process_start_time (-5, &start, &err) < 0);
+  casing_error_release (&err);
+}
+
+int
+main (void)
+{
+  test_errors ();
+  test_numbers ();
+  test_files ();
+  test_misc ();
+  return unit_report ("test_utils");
+}
