@@ -486,6 +486,18 @@ typedef struct oci_state
   char *owner;
 } oci_state;
 
+/* The "container process state" sent to a seccomp agent on
+ * linux.seccomp.listenerPath (config-linux.md), with the fds in SCM_RIGHTS. */
+typedef struct oci_container_process_state
+{
+  char *oci_version; /* required */
+  char **fds;        /* names of the fds, in SCM_RIGHTS order ("seccompFd") */
+  size_t fds_len;
+  int64_t pid;       /* required */
+  char *metadata;    /* linux.seccomp.listenerMetadata */
+  oci_state *state;  /* required */
+} oci_container_process_state;
+
 /* ---- features (features.md) ---- */
 
 typedef struct oci_features_seccomp
@@ -589,7 +601,17 @@ typedef struct casing_state
  * Every function that can fail returns < 0 (or NULL) and, when `err` is not
  * NULL, stores a malloc'd message such as
  *   "config.json: process.user.uid: expected a non-negative integer"
- * which the caller frees. `name` is the file name used as the message prefix. */
+ * which the caller frees. `name` is the file name used as the message prefix
+ * (NULL: "config.json", "process.json", "resources", "state", "features" or
+ * "state.json"); *_parse_file uses the path as given.
+ *
+ * Reading: unknown properties are ignored and a JSON null counts as absent;
+ * documents over 16 MiB, nesting deeper than 64 levels, NUL bytes in
+ * strings or keys, wrong types, values outside the schema's enums,
+ * patterns and integer ranges are errors naming the JSON path
+ * ("linux.namespaces[2].type", "linux.sysctl[\"net.ipv4.ip_forward\"]").
+ * Writing: fields are emitted in a fixed order, absent ones omitted; the
+ * same required/enum/pattern checks apply, so what is written reads back. */
 
 int oci_config_parse_file (const char *path, oci_config **out, char **err);
 int oci_config_parse_data (const char *data, size_t len, const char *name, oci_config **out, char **err);
@@ -603,6 +625,7 @@ char *oci_process_generate (const oci_process *p, bool pretty, char **err);
 void oci_process_free (oci_process *p);
 
 /* A `linux.resources` object on its own (`update --resources`). */
+int oci_resources_parse_file (const char *path, oci_resources **out, char **err);
 int oci_resources_parse_data (const char *data, size_t len, const char *name, oci_resources **out, char **err);
 char *oci_resources_generate (const oci_resources *r, bool pretty, char **err);
 void oci_resources_free (oci_resources *r);
@@ -610,6 +633,11 @@ void oci_resources_free (oci_resources *r);
 int oci_state_parse_data (const char *data, size_t len, const char *name, oci_state **out, char **err);
 char *oci_state_generate (const oci_state *s, bool pretty, char **err);
 void oci_state_free (oci_state *s);
+
+int oci_container_process_state_parse_data (const char *data, size_t len, const char *name,
+                                            oci_container_process_state **out, char **err);
+char *oci_container_process_state_generate (const oci_container_process_state *s, bool pretty, char **err);
+void oci_container_process_state_free (oci_container_process_state *s);
 
 int oci_features_parse_data (const char *data, size_t len, const char *name, oci_features **out, char **err);
 char *oci_features_generate (const oci_features *f, bool pretty, char **err);

@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Tables for config.json's `linux` object (resources are in
+ * tables_resources.c). */
+#include "ocispec.h"
+#include "tables.h"
+
+#define DESC(T, F) { .name = #T, .size = sizeof (T), .fields = F }
+
+const char *const oci_namespace_types[] = {
+  "mount", "pid", "network", "uts", "ipc", "user", "cgroup", "time", NULL,
+};
+
+const char *const oci_seccomp_actions[] = {
+  "SCMP_ACT_KILL",  "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_TRAP",   "SCMP_ACT_ERRNO",
+  "SCMP_ACT_TRACE", "SCMP_ACT_ALLOW",        "SCMP_ACT_LOG",         "SCMP_ACT_NOTIFY", NULL,
+};
+
+const char *const oci_seccomp_operators[] = {
+  "SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE", "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_MASKED_EQ", NULL,
+};
+
+const char *const oci_seccomp_archs[] = {
+  "SCMP_ARCH_X86",       "SCMP_ARCH_X86_64",    "SCMP_ARCH_X32",         "SCMP_ARCH_ARM",
+  "SCMP_ARCH_AARCH64",   "SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_M68K",      "SCMP_ARCH_MIPS",
+  "SCMP_ARCH_MIPS64",    "SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPSEL",      "SCMP_ARCH_MIPSEL64",
+  "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC",     "SCMP_ARCH_PPC64",       "SCMP_ARCH_PPC64LE",
+  "SCMP_ARCH_S390",      "SCMP_ARCH_S390X",     "SCMP_ARCH_SH",          "SCMP_ARCH_SHEB",
+  "SCMP_ARCH_PARISC",    "SCMP_ARCH_PARISC64",  "SCMP_ARCH_RISCV64",     NULL,
+};
+
+const char *const oci_seccomp_flags[] = {
+  "SECCOMP_FILTER_FLAG_TSYNC",
+  "SECCOMP_FILTER_FLAG_LOG",
+  "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
+  "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV",
+  NULL,
+};
+
+/* config-linux.md allows exactly these four. */
+static const char *const rootfs_propagations[] = { "private", "shared", "slave", "unbindable", NULL };
+
+static const char *const memory_policy_modes[] = {
+  "MPOL_DEFAULT",   "MPOL_BIND", "MPOL_INTERLEAVE", "MPOL_WEIGHTED_INTERLEAVE", "MPOL_PREFERRED",
+  "MPOL_PREFERRED_MANY", "MPOL_LOCAL", NULL,
+};
+
+static const char *const memory_policy_flags[] = {
+  "MPOL_F_NUMA_BALANCING", "MPOL_F_RELATIVE_NODES", "MPOL_F_STATIC_NODES", NULL,
+};
+
+static const char *const personality_domains[] = { "LINUX", "LINUX32", NULL };
+
+static const oci_field namespace_fields[] = {
+  OCI_STR ("type", oci_namespace, type, .required = true, .enums = oci_namespace_types),
+  OCI_STR ("path", oci_namespace, path),
+  OCI_END,
+};
+static const oci_desc namespace_desc = DESC (oci_namespace, namespace_fields);
+
+static const oci_field time_offset_fields[] = {
+  OCI_OPT ("secs", OCI_INT64, oci_time_offset, secs),
+  OCI_OPT ("nanosecs", OCI_UINT32, oci_time_offset, nanosecs),
+  OCI_END,
+};
+static const oci_desc time_offset_desc = DESC (oci_time_offset, time_offset_fields);
+
+static const oci_field time_offsets_fields[] = {
+  OCI_OBJ ("boottime", oci_time_offsets, boottime, time_offset_desc),
+  OCI_OBJ ("monotonic", oci_time_offsets, monotonic, time_offset_desc),
+  OCI_END,
+};
+static const oci_desc time_offsets_desc = DESC (oci_time_offsets, time_offsets_fields);
+
+static const oci_field device_fields[] = {
+  OCI_STR ("type", oci_device, type, .required = true, .pattern = &oci_pattern_device_type),
+  OCI_STR ("path", oci_device, path, .required = true),
+  OCI_OPT ("fileMode", OCI_UINT32, oci_device, file_mode, .ranged = true, .min = 0, .max = 0777),
+  OCI_OPT ("major", OCI_INT64, oci_device, major),
+  OCI_OPT ("minor", OCI_INT64, oci_device, minor),
+  OCI_OPT ("uid", OCI_UINT32, oci_device, uid),
+  OCI_OPT ("gid", OCI_UINT32, oci_device, gid),
+  OCI_END,
+};
+static const oci_desc device_desc = DESC (oci_device, device_fields);
+
+static const oci_field net_device_fields[] = {
+  OCI_STR ("name", oci_net_device, name),
+  OCI_END,
+};
+static const oci_desc net_device_desc = {
+  .name = "oci_net_device",
+  .size = sizeof (oci_net_device),
+  .fields = net_device_fields,
+  .keyed = true,
+  .key_off = offsetof (oci_net_device, key),
+};
+
+static const oci_field seccomp_arg_fields[] = {
+  OCI_REQ ("index", OCI_UINT32, oci_seccomp_arg, index),
+  OCI_REQ ("value", OCI_UINT64, oci_seccomp_arg, value),
+  OCI_OPT ("valueTwo", OCI_UINT64, oci_seccomp_arg, value_two),
+  OCI_STR ("op", oci_seccomp_arg, op, .required = true, .enums = oci_seccomp_operators),
+  OCI_END,
+};
+static const oci_desc seccomp_arg_desc = DESC (oci_seccomp_arg, seccomp_arg_fields);
+
+static const oci_field seccomp_syscall_fields[] = {
+  OCI_ARR ("names", OCI_STRING, oci_seccomp_syscall, names, .required = true, .min_items = 1),
+  OCI_STR ("action", oci_seccomp_syscall, action, .required = true, .enums = oci_seccomp_actions),
+  OCI_OPT ("errnoRet", OCI_UINT32, oci_seccomp_syscall, errno_ret),
+  OCI_ARR_OBJ ("args", oci_seccomp_syscall, args, seccomp_arg_desc),
+  OCI_END,
+};
+static const oci_desc seccomp_syscall_desc = DESC (oci_seccomp_syscall, seccomp_syscall_fields);
+
+static const oci_field seccomp_fields[] = {
+  OCI_STR ("defaultAction", oci_seccomp, default_action, .required = true, .enums = oci_seccomp_actions),
+  OCI_OPT ("defaultErrnoRet", OCI_UINT32, oci_seccomp, default_errno_ret),
+  OCI_ARR ("architectures", OCI_STRING, oci_seccomp, architectures, .enums = oci_seccomp_archs),
+  OCI_ARR ("flags", OCI_STRING, oci_seccomp, flags, .enums = oci_seccomp_flags),
+  OCI_STR ("listenerPath", oci_seccomp, listener_path),
+  OCI_STR ("listenerMetadata", oci_seccomp, listener_metadata),
+  OCI_ARR_OBJ ("syscalls", oci_seccomp, syscalls, seccomp_syscall_desc),
+  OCI_END,
+};
+static const oci_desc seccomp_desc = DESC (oci_seccomp, seccomp_fields);
+
+static const oci_field intel_rdt_fields[] = {
+  OCI_STR ("closID", oci_intel_rdt, clos_id),
+  OCI_ARR ("schemata", OCI_STRING, oci_intel_rdt, schemata),
+  OCI_STR ("l3CacheSchema", oci_intel_rdt, l3_cache_schema),
+  OCI_STR ("memBwSchema", oci_intel_rdt, mem_bw_schema, .pattern = &oci_pattern_mem_bw_schema),
+  OCI_OPT ("enableMonitoring", OCI_BOOL, oci_intel_rdt, enable_monitoring),
+  OCI_END,
+};
+static const oci_desc intel_rdt_desc = DESC (oci_intel_rdt, intel_rdt_fields);
+
+static const oci_field memory_policy_fields[] = {
+  OCI_STR ("mode", oci_memory_policy, mode, .enums = memory_policy_modes),
+  OCI_STR ("nodes", oci_memory_policy, nodes),
+  OCI_ARR ("flags", OCI_STRING, oci_memory_policy, flags, .enums = memory_policy_flags),
+  OCI_END,
+};
+static const oci_desc memory_policy_desc = DESC (oci_memory_policy, memory_policy_fields);
+
+static const oci_field personality_fields[] = {
+  OCI_STR ("domain", oci_personality, domain, .enums = personality_domains),
+  OCI_ARR ("flags", OCI_STRING, oci_personality, flags),
+  OCI_END,
+};
+static const oci_desc personality_desc = DESC (oci_personality, personality_fields);
+
+static const oci_field linux_fields[] = {
+  OCI_ARR_OBJ ("namespaces", oci_linux, namespaces, namespace_desc),
+  OCI_ARR_OBJ ("uidMappings", oci_linux, uid_mappings, oci_id_mapping_desc),
+  OCI_ARR_OBJ ("gidMappings", oci_linux, gid_mappings, oci_id_mapping_desc),
+  OCI_OBJ ("timeOffsets", oci_linux, time_offsets, time_offsets_desc),
+  OCI_ARR_OBJ ("devices", oci_linux, devices, device_desc),
+  OCI_OBJ_MAP ("netDevices", oci_linux, net_devices, net_device_desc),
+  OCI_STR ("cgroupsPath", oci_linux, cgroups_path),
+  OCI_OBJ ("resources", oci_linux, resources, oci_resources_desc),
+  OCI_OBJ ("intelRdt", oci_linux, intel_rdt, intel_rdt_desc),
+  OCI_MAP ("sysctl", oci_linux, sysctl),
+  OCI_OBJ ("seccomp", oci_linux, seccomp, seccomp_desc),
+  OCI_STR ("rootfsPropagation", oci_linux, rootfs_propagation, .enums = rootfs_propagations),
+  OCI_ARR ("maskedPaths", OCI_STRING, oci_linux, masked_paths),
+  OCI_ARR ("readonlyPaths", OCI_STRING, oci_linux, readonly_paths),
+  OCI_STR ("mountLabel", oci_linux, mount_label),
+  OCI_OBJ ("personality", oci_linux, personality, personality_desc),
+  OCI_OBJ ("memoryPolicy", oci_linux, memory_policy, memory_policy_desc),
+  OCI_END,
+};
+const oci_desc oci_linux_desc = DESC (oci_linux, linux_fields);
