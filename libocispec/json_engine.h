@@ -85,6 +85,8 @@ int oci_check_string (oci_walk *w, const oci_field *f, const char *s, size_t len
   { .json = (j), .kind = OCI_OBJECT_MAP, .off = offsetof (T, m), .aux = offsetof (T, m##_len), .sub = &(D), __VA_ARGS__ }
 #define OCI_END { .json = NULL }
 
+struct oci_parse_problem;
+
 /* Where we are in the document, for messages such as
  * "config.json: linux.namespaces[2].type: unknown value ...". */
 struct oci_walk
@@ -93,17 +95,38 @@ struct oci_walk
   char path[512];
   size_t path_len;
   char *err;
+  /* Collect-all mode (oci_parse_document_all): oci_walk_fail appends a
+   * problem instead of stopping the walk, unless `fatal` (out of memory). */
+  bool collect;
+  bool fatal;
+  /* The position in the document, 8 hex digits per level, so problems can
+   * be put in document order although fields are visited in table order. */
+  char order[(JSON_MAX_DEPTH + 1) * 8 + 1];
+  size_t order_len;
+  struct oci_parse_problem *problems;
+  char **orders; /* parallel to problems */
+  size_t n_problems;
 };
 
 size_t oci_path_push_key (oci_walk *w, const char *key);
 size_t oci_path_push_index (oci_walk *w, size_t index);
 void oci_path_pop (oci_walk *w, size_t saved_len);
 int oci_walk_fail (oci_walk *w, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
+/* Out of memory: fails even in collect-all mode. */
+int oci_walk_oom (oci_walk *w);
+/* Document order: the position of the current value inside its parent. */
+size_t oci_order_push (oci_walk *w, size_t position);
+void oci_order_pop (oci_walk *w, size_t saved_len);
+/* Collect-all mode: gives every problem recorded since `first` that has no
+ * `skipped` path yet the current path (the value being left absent). */
+void oci_walk_mark_skipped (oci_walk *w, size_t first);
 /* A value quoted for a message: truncated and with control bytes replaced. */
 void oci_quote_for_message (char *buf, size_t size, const char *s, size_t len);
 
 int oci_parse_struct (oci_walk *w, const oci_desc *d, const json_node *obj, void *out);
 void oci_free_struct (const oci_desc *d, void *p);
+/* Frees one field of the struct at `base` and resets it to absent. */
+void oci_clear_field (const oci_field *f, void *base);
 /* Frees the struct's members and the struct itself; NULL is fine. */
 void oci_free_object (const oci_desc *d, void *p);
 
@@ -111,6 +134,9 @@ void oci_free_object (const oci_desc *d, void *p);
 int oci_parse_document (const oci_desc *d, const char *data, size_t len, const char *name, void **out,
                         char **err);
 int oci_parse_file (const oci_desc *d, const char *path, void **out, char **err);
+/* Collect-all parsing; the contract is the one of oci_config_parse_data_all. */
+int oci_parse_document_all (const oci_desc *d, const char *data, size_t len, const char *name, void **out,
+                            struct oci_parse_problem **problems, size_t *n_problems);
 char *oci_generate_document (const oci_desc *d, const void *p, bool pretty, const char *name, char **err);
 
 /* Deep comparison driven by the same tables (used by the tests).  Returns

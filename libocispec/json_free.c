@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Freeing, driven by the same tables as parsing. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "json_engine.h"
 #include "ocispec.h"
@@ -58,6 +59,31 @@ free_field (const oci_field *f, void *base)
       free (items);
       break;
     default:
+      break;
+    }
+}
+
+void
+oci_clear_field (const oci_field *f, void *base)
+{
+  void *p = (char *) base + f->off;
+
+  free_field (f, base);
+  switch (f->kind)
+    {
+    case OCI_ARRAY:
+    case OCI_OBJECT_MAP:
+      *(size_t *) ((char *) base + f->aux) = 0;
+      /* fall through */
+    case OCI_STRING:
+    case OCI_OBJECT:
+    case OCI_STRING_MAP:
+      *(void **) p = NULL;
+      break;
+    default:
+      memset (p, 0, oci_kind_size (f->kind, NULL));
+      if (f->has_flag)
+        *(bool *) ((char *) base + f->aux) = false;
       break;
     }
 }

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* From a JSON tree into the structs of ocispec.h, driven by the tables.
  * On failure the partially filled struct stays consistent (zeroed parts
- * are valid "absent" values), so one oci_free_struct() cleans it. */
+ * are valid "absent" values), so one oci_free_struct() cleans it.
+ * In collect-all mode a failed value does not stop the walk: its siblings
+ * are still parsed (and their problems recorded), then the value is cleared
+ * where it may be absent, or its failure goes up to the enclosing value. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,7 +85,7 @@ parse_string (oci_walk *w, const oci_field *f, const json_node *n, char **dst)
     return -1;
   *dst = strdup (n->text);
   if (*dst == NULL)
-    return oci_walk_fail (w, "out of memory");
+    return oci_walk_oom (w);
   return 0;
 }
 
@@ -114,12 +117,20 @@ alloc_elements (size_t count, size_t size)
   return calloc (count ? count : 1, size);
 }
 
+/* After a failed item or member: whether to go on with the next one. */
+static bool
+keep_going (oci_walk *w)
+{
+  return w->collect && !w->fatal;
+}
+
 static int
 parse_array (oci_walk *w, const oci_field *f, const json_node *n, void *base)
 {
   size_t esize = oci_kind_size (f->elem, f->sub);
   char *items;
   size_t i;
+  int ret = 0;
 
   if (n->type != JSON_ARRAY)
     return oci_walk_fail (w, "expected an array");
@@ -127,17 +138,22 @@ parse_array (oci_walk *w, const oci_field *f, const json_node *n, void *base)
     return oci_walk_fail (w, "expected at least %zu item%s", f->min_items, f->min_items == 1 ? "" : "s");
   items = alloc_elements (n->len, esize);
   if (items == NULL)
-    return oci_walk_fail (w, "out of memory");
+    return oci_walk_oom (w);
   *(void **) ((char *) base + f->off) = items;
   *(size_t *) ((char *) base + f->aux) = n->len;
   for (i = 0; i < n->len; i++)
     {
-      size_t saved = oci_path_push_index (w, i);
+      size_t saved = oci_path_push_index (w, i), order = oci_order_push (w, i);
       if (parse_element (w, f, f->elem, n->vals[i], items + i * esize) < 0)
-        return -1;
+        {
+          if (!keep_going (w))
+            return -1;
+          ret = -1;
+        }
+      oci_order_pop (w, order);
       oci_path_pop (w, saved);
     }
-  return 0;
+  return ret;
 }
 
 /* Object keys become C strings: a NUL inside one cannot be represented. */
@@ -150,10 +166,30 @@ check_key (oci_walk *w, const json_node *obj, size_t i)
 }
 
 static int
+parse_map_entry (oci_walk *w, const json_node *n, size_t i, oci_map *m)
+{
+  static const oci_field plain = { .kind = OCI_STRING };
+
+  if (check_key (w, n, i) < 0)
+    return -1;
+  size_t saved = oci_path_push_key (w, n->keys[i]), order = oci_order_push (w, i);
+  m->items[i].key = strdup (n->keys[i]);
+  m->len = i + 1;
+  if (m->items[i].key == NULL)
+    return oci_walk_oom (w);
+  if (parse_string (w, &plain, n->vals[i], &m->items[i].value) < 0)
+    return -1;
+  oci_order_pop (w, order);
+  oci_path_pop (w, saved);
+  return 0;
+}
+
+static int
 parse_string_map (oci_walk *w, const json_node *n, oci_map **dst)
 {
   oci_map *m;
-  size_t i;
+  size_t i, depth = w->path_len, order = w->order_len;
+  int ret = 0;
 
   if (n->type != JSON_OBJECT)
     return oci_walk_fail (w, "expected an object");
@@ -161,57 +197,66 @@ parse_string_map (oci_walk *w, const json_node *n, oci_map **dst)
   if (m == NULL || (m->items = alloc_elements (n->len, sizeof (oci_kv))) == NULL)
     {
       free (m);
-      return oci_walk_fail (w, "out of memory");
+      return oci_walk_oom (w);
     }
   *dst = m;
   for (i = 0; i < n->len; i++)
-    {
-      static const oci_field plain = { .kind = OCI_STRING };
-      if (check_key (w, n, i) < 0)
-        return -1;
-      size_t saved = oci_path_push_key (w, n->keys[i]);
-      m->items[i].key = strdup (n->keys[i]);
-      m->len = i + 1;
-      if (m->items[i].key == NULL)
-        return oci_walk_fail (w, "out of memory");
-      if (parse_string (w, &plain, n->vals[i], &m->items[i].value) < 0)
-        return -1;
-      oci_path_pop (w, saved);
-    }
+    if (parse_map_entry (w, n, i, m) < 0)
+      {
+        if (!keep_going (w))
+          return -1;
+        ret = -1;
+        oci_order_pop (w, order);
+        oci_path_pop (w, depth);
+      }
+  return ret;
+}
+
+static int
+parse_object_map_entry (oci_walk *w, const oci_field *f, const json_node *n, size_t i, char *elem)
+{
+  char **key = (char **) (elem + f->sub->key_off);
+
+  if (check_key (w, n, i) < 0)
+    return -1;
+  size_t saved = oci_path_push_key (w, n->keys[i]), order = oci_order_push (w, i);
+  *key = strdup (n->keys[i]);
+  if (*key == NULL)
+    return oci_walk_oom (w);
+  if (n->vals[i]->type != JSON_OBJECT)
+    return oci_walk_fail (w, "expected an object");
+  if (oci_parse_struct (w, f->sub, n->vals[i], elem) < 0)
+    return -1;
+  oci_order_pop (w, order);
+  oci_path_pop (w, saved);
   return 0;
 }
 
 static int
 parse_object_map (oci_walk *w, const oci_field *f, const json_node *n, void *base)
 {
-  size_t esize = f->sub->size;
+  size_t esize = f->sub->size, depth = w->path_len, order = w->order_len;
   char *items;
   size_t i;
+  int ret = 0;
 
   if (n->type != JSON_OBJECT)
     return oci_walk_fail (w, "expected an object");
   items = alloc_elements (n->len, esize);
   if (items == NULL)
-    return oci_walk_fail (w, "out of memory");
+    return oci_walk_oom (w);
   *(void **) ((char *) base + f->off) = items;
   *(size_t *) ((char *) base + f->aux) = n->len;
   for (i = 0; i < n->len; i++)
-    {
-      char *elem = items + i * esize;
-      char **key = (char **) (elem + f->sub->key_off);
-      if (check_key (w, n, i) < 0)
-        return -1;
-      size_t saved = oci_path_push_key (w, n->keys[i]);
-      *key = strdup (n->keys[i]);
-      if (*key == NULL)
-        return oci_walk_fail (w, "out of memory");
-      if (n->vals[i]->type != JSON_OBJECT)
-        return oci_walk_fail (w, "expected an object");
-      if (oci_parse_struct (w, f->sub, n->vals[i], elem) < 0)
-        return -1;
-      oci_path_pop (w, saved);
-    }
-  return 0;
+    if (parse_object_map_entry (w, f, n, i, items + i * esize) < 0)
+      {
+        if (!keep_going (w))
+          return -1;
+        ret = -1;
+        oci_order_pop (w, order);
+        oci_path_pop (w, depth);
+      }
+  return ret;
 }
 
 static int
@@ -233,7 +278,7 @@ parse_field (oci_walk *w, const oci_field *f, const json_node *n, void *base)
         return oci_walk_fail (w, "expected an object");
       obj = calloc (1, f->sub->size);
       if (obj == NULL)
-        return oci_walk_fail (w, "out of memory");
+        return oci_walk_oom (w);
       *(void **) dst = obj;
       return oci_parse_struct (w, f->sub, n, obj);
     default:
@@ -245,24 +290,64 @@ parse_field (oci_walk *w, const oci_field *f, const json_node *n, void *base)
     }
 }
 
+/* The member `key` of `obj` (the last one, as json_object_get) and its
+ * position, or NULL. */
+static const json_node *
+find_member (const json_node *obj, const char *key, size_t *position)
+{
+  const json_node *n = json_object_get (obj, key);
+
+  for (size_t i = obj->len; n != NULL && i-- > 0;)
+    if (obj->vals[i] == n)
+      {
+        *position = i;
+        break;
+      }
+  return n;
+}
+
+/* One property; in collect-all mode a bad optional one is left absent. */
+static int
+parse_member (oci_walk *w, const oci_field *f, const json_node *n, void *out)
+{
+  size_t first = w->n_problems;
+
+  /* null is read as "absent", as the Go runtimes do */
+  if (n == NULL || n->type == JSON_NULL)
+    return f->required ? oci_walk_fail (w, "required property missing") : 0;
+  if (parse_field (w, f, n, out) == 0)
+    return 0;
+  if (w->collect)
+    {
+      oci_clear_field (f, out);
+      if (!f->required)
+        oci_walk_mark_skipped (w, first);
+    }
+  return -1;
+}
+
+/* Fails when a required property is bad or missing (in collect-all mode,
+ * only after looking at every property). */
 int
 oci_parse_struct (oci_walk *w, const oci_desc *d, const json_node *obj, void *out)
 {
   const oci_field *f;
+  int ret = 0;
 
   for (f = d->fields; f->json != NULL; f++)
     {
-      /* null is read as "absent", as the Go runtimes do */
-      const json_node *n = json_object_get (obj, f->json);
-      size_t saved = oci_path_push_key (w, f->json);
-      if (n == NULL || n->type == JSON_NULL)
+      size_t position = obj->len + (size_t) (f - d->fields); /* missing: after the members */
+      const json_node *n = find_member (obj, f->json, &position);
+      size_t saved = oci_path_push_key (w, f->json), order = oci_order_push (w, position);
+      if (parse_member (w, f, n, out) < 0)
         {
+          if (!keep_going (w))
+            return -1;
           if (f->required)
-            return oci_walk_fail (w, "required property missing");
+            ret = -1;
         }
-      else if (parse_field (w, f, n, out) < 0)
-        return -1;
+      oci_order_pop (w, order);
       oci_path_pop (w, saved);
     }
-  return 0;
+  return ret;
 }

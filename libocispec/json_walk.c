@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "json_engine.h"
+#include "ocispec.h"
 
 /* Values echoed in messages are cut so a hostile document cannot make the
  * message itself huge. */
@@ -77,6 +78,52 @@ oci_path_pop (oci_walk *w, size_t saved_len)
   w->path[saved_len] = '\0';
 }
 
+size_t
+oci_order_push (oci_walk *w, size_t position)
+{
+  size_t saved = w->order_len;
+
+  /* deeper than the tree allows cannot happen; keep the prefix if it did */
+  if (w->order_len + 8 < sizeof (w->order))
+    {
+      snprintf (w->order + w->order_len, 9, "%08zx", position > 0xffffffffu ? (size_t) 0xffffffffu : position);
+      w->order_len += 8;
+    }
+  return saved;
+}
+
+void
+oci_order_pop (oci_walk *w, size_t saved_len)
+{
+  w->order_len = saved_len;
+  w->order[saved_len] = '\0';
+}
+
+/* Collect-all mode: the message becomes one more problem.  Takes `msg`. */
+static void
+record_problem (oci_walk *w, char *msg)
+{
+  oci_parse_problem *np = realloc (w->problems, (w->n_problems + 1) * sizeof (*np));
+  char **no = np ? realloc (w->orders, (w->n_problems + 1) * sizeof (*no)) : NULL;
+
+  if (np != NULL)
+    w->problems = np;
+  if (no != NULL)
+    w->orders = no;
+  if (np == NULL || no == NULL || msg == NULL || w->err == NULL)
+    {
+      free (msg);
+      w->fatal = true;
+      return;
+    }
+  np = &w->problems[w->n_problems];
+  *np = (oci_parse_problem) { .path = strdup (w->path), .message = msg, .full = strdup (w->err) };
+  no[w->n_problems] = strndup (w->order, w->order_len);
+  w->n_problems++;
+  if (np->path == NULL || np->full == NULL || no[w->n_problems - 1] == NULL)
+    w->fatal = true;
+}
+
 int
 oci_walk_fail (oci_walk *w, const char *fmt, ...)
 {
@@ -97,8 +144,31 @@ oci_walk_fail (oci_walk *w, const char *fmt, ...)
     r = asprintf (&w->err, "%s: %s", w->name, msg ? msg : "out of memory");
   if (r < 0)
     w->err = NULL;
-  free (msg);
+  if (w->collect)
+    record_problem (w, msg);
+  else
+    free (msg);
   return -1;
+}
+
+int
+oci_walk_oom (oci_walk *w)
+{
+  size_t n = w->n_problems;
+
+  oci_walk_fail (w, "out of memory");
+  if (w->n_problems > n)
+    w->problems[n].fatal = true;
+  w->fatal = true;
+  return -1;
+}
+
+void
+oci_walk_mark_skipped (oci_walk *w, size_t first)
+{
+  for (size_t i = first; i < w->n_problems; i++)
+    if (w->problems[i].skipped == NULL && (w->problems[i].skipped = strdup (w->path)) == NULL)
+      w->fatal = true;
 }
 
 void

@@ -42,6 +42,27 @@ OCI_DOCUMENT_API (oci_features, oci_features, oci_features_desc, "features")
 OCI_DOCUMENT_API (casing_state, casing_state, casing_state_desc, "state.json")
 OCI_FILE_API (casing_state, casing_state, casing_state_desc)
 
+int
+oci_config_parse_data_all (const char *data, size_t len, const char *name, oci_config **out,
+                           oci_parse_problem **problems, size_t *n_problems)
+{
+  return oci_parse_document_all (&oci_config_desc, data, len, name ? name : "config.json", (void **) out,
+                                 problems, n_problems);
+}
+
+void
+oci_parse_problems_free (oci_parse_problem *problems, size_t n_problems)
+{
+  for (size_t i = 0; i < n_problems; i++)
+    {
+      free (problems[i].path);
+      free (problems[i].message);
+      free (problems[i].full);
+      free (problems[i].skipped);
+    }
+  free (problems);
+}
+
 const char *
 oci_map_get (const oci_map *m, const char *key)
 {

@@ -413,7 +413,7 @@ typedef struct oci_intel_rdt
 
 typedef struct oci_memory_policy
 {
-  char *mode; /* MPOL_* */
+  char *mode; /* required: MPOL_* */
   char *nodes;
   char **flags; /* MPOL_F_* */
   size_t flags_len;
@@ -421,7 +421,7 @@ typedef struct oci_memory_policy
 
 typedef struct oci_personality
 {
-  char *domain; /* LINUX|LINUX32 */
+  char *domain; /* required: LINUX|LINUX32 */
   char **flags;
   size_t flags_len;
 } oci_personality;
@@ -616,6 +616,45 @@ typedef struct casing_state
 int oci_config_parse_file (const char *path, oci_config **out, char **err);
 int oci_config_parse_data (const char *data, size_t len, const char *name, oci_config **out, char **err);
 char *oci_config_generate (const oci_config *c, bool pretty, char **err);
+
+/* Collect-all parsing, for `casing check`: instead of stopping at the first
+ * error, every type, enum, pattern, range, item-count and required-property
+ * error is recorded, in document order, and the walk goes on.
+ *
+ * Contract of *out: what comes back satisfies every guarantee of
+ * oci_config_parse_data (every required property is present and valid,
+ * arrays and maps hold no NULL item), with the bad parts left absent:
+ *  - a bad optional value is absent (NULL, has_<x> false);
+ *  - a bad required property, or a bad item of an array or map, makes the
+ *    enclosing object/array/map unusable, so the nearest optional value
+ *    holding it is absent instead (a mount without destination: the whole
+ *    `mounts` array; removing one item would shift the indices of the
+ *    others, which the runtime checks report);
+ *  - when that reaches the document itself (e.g. `ociVersion` missing),
+ *    *out is NULL, as it is for invalid JSON, a document that is not an
+ *    object, or out of memory (these are one problem with `fatal` set).
+ * `skipped` tells which value each problem left absent, so that a caller
+ * running the runtime checks on *out can ignore what they say about those
+ * values (or below them): to those checks they merely look absent.
+ *
+ * Returns 0 when the document is valid (then *out and the problems are
+ * exactly what oci_config_parse_data gives: a struct and none), -1
+ * otherwise.  *problems (free it with oci_parse_problems_free) and
+ * *n_problems are always set; -1 with no problem means out of memory. */
+typedef struct oci_parse_problem
+{
+  char *path;    /* JSON path: "process.user.uid"; "" for the document */
+  char *message; /* "expected a non-negative integer" */
+  char *full;    /* "config.json: process.user.uid: expected a non-negative integer",
+                    the message oci_config_parse_data gives for it */
+  char *skipped; /* the path of the value left absent from *out because of
+                    this problem: `path` or an enclosing one; "" when *out is NULL */
+  bool fatal;    /* nothing else was checked */
+} oci_parse_problem;
+
+int oci_config_parse_data_all (const char *data, size_t len, const char *name, oci_config **out,
+                               struct oci_parse_problem **problems, size_t *n_problems);
+void oci_parse_problems_free (struct oci_parse_problem *problems, size_t n_problems);
 void oci_config_free (oci_config *c);
 
 /* An exec process.json: the `process` object on its own. */

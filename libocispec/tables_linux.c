@@ -36,8 +36,11 @@ const char *const oci_seccomp_flags[] = {
   NULL,
 };
 
-/* config-linux.md allows exactly these four. */
-static const char *const rootfs_propagations[] = { "private", "shared", "slave", "unbindable", NULL };
+/* config-linux.md lists the first four; runc and crun also accept the
+ * recursive forms, and engines (Podman, CRI-O) send them. */
+static const char *const rootfs_propagations[] = {
+  "private", "shared", "slave", "unbindable", "rprivate", "rshared", "rslave", "runbindable", NULL,
+};
 
 static const char *const memory_policy_modes[] = {
   "MPOL_DEFAULT",   "MPOL_BIND", "MPOL_INTERLEAVE", "MPOL_WEIGHTED_INTERLEAVE", "MPOL_PREFERRED",
@@ -135,8 +138,11 @@ static const oci_field intel_rdt_fields[] = {
 };
 static const oci_desc intel_rdt_desc = DESC (oci_intel_rdt, intel_rdt_fields);
 
+/* `mode` and `domain` are REQUIRED in config-linux.md although the schema
+ * does not say so: without them there is nothing to apply, and runc refuses
+ * an empty one too.  Saying so at parse time gives the path early. */
 static const oci_field memory_policy_fields[] = {
-  OCI_STR ("mode", oci_memory_policy, mode, .enums = memory_policy_modes),
+  OCI_STR ("mode", oci_memory_policy, mode, .required = true, .enums = memory_policy_modes),
   OCI_STR ("nodes", oci_memory_policy, nodes),
   OCI_ARR ("flags", OCI_STRING, oci_memory_policy, flags, .enums = memory_policy_flags),
   OCI_END,
@@ -144,7 +150,7 @@ static const oci_field memory_policy_fields[] = {
 static const oci_desc memory_policy_desc = DESC (oci_memory_policy, memory_policy_fields);
 
 static const oci_field personality_fields[] = {
-  OCI_STR ("domain", oci_personality, domain, .enums = personality_domains),
+  OCI_STR ("domain", oci_personality, domain, .required = true, .enums = personality_domains),
   OCI_ARR ("flags", OCI_STRING, oci_personality, flags),
   OCI_END,
 };

@@ -54,23 +54,75 @@ check_option (void *data, int key, const char *value, casing_error_t *err)
     }
 }
 
-/* A parse error "config.json: a.b[1]: message" becomes path + message. */
-static void
-add_parse_error (struct problem_list *l, const char *msg)
+/* The message already says what is wrong (and lists the values of an
+ * enum); the hint says where the rule comes from. */
+static const char *
+parse_problem_hint (const oci_parse_problem *p)
 {
-  const char *p = msg;
-  cleanup_free char *path = NULL;
+  if (p->fatal)
+    return "config.json must be one JSON object; nothing else could be checked";
+  if (strcmp (p->message, "required property missing") == 0)
+    return "the runtime spec requires this property; see config.md / config-linux.md";
+  if (strstr (p->message, " does not match ") != NULL)
+    return "the runtime spec's schema restricts this value to the pattern shown";
+  return "see config.md / config-linux.md of the runtime spec";
+}
 
-  if (strncmp (p, "config.json: ", 13) == 0)
-    p += 13;
-  const char *colon = strstr (p, ": ");
-  if (colon && memchr (p, ' ', colon - p) == NULL)
+/* Whether `path` is `skipped` or lies inside it. */
+static bool
+path_within (const char *path, const char *skipped)
+{
+  size_t n = strlen (skipped);
+  return strncmp (path, skipped, n) == 0 && (path[n] == '\0' || path[n] == '.' || path[n] == '[');
+}
+
+/* The runtime checks see the values the parser skipped as absent: what they
+ * say about those (or inside them) repeats a parse problem, so it is left
+ * out.  A check that depends on a skipped value elsewhere still runs on the
+ * rest, e.g. a hostname without a (skipped) uts namespace is reported. */
+static void
+add_runtime_problems (const oci_config *config, const char *bundle, const oci_parse_problem *pp, size_t n_pp,
+                      struct problem_list *out)
+{
+  struct problem_list l = { 0 };
+
+  validate_config (config, bundle, &l);
+  for (size_t i = 0; i < l.len; i++)
     {
-      path = strndup (p, colon - p);
-      p = colon + 2;
+      const struct problem *p = &l.items[i];
+      size_t j;
+      for (j = 0; j < n_pp && !path_within (p->path, pp[j].skipped); j++)
+        ;
+      if (j == n_pp)
+        problems_add (out, p->severity, p->path, p->hint, "%s", p->message);
     }
-  problems_add (l, PROBLEM_ERROR, path ? path : "", "fix config.json so that it follows the OCI schema",
-                "%s", p);
+  problems_free (&l);
+}
+
+/* Every problem of the parser, then the runtime checks on what is usable. */
+static void
+check_config (const char *data, size_t len, const char *bundle, struct problem_list *out)
+{
+  oci_parse_problem *pp = NULL;
+  oci_config *config = NULL;
+  size_t n_pp = 0;
+  bool fatal = false;
+
+  /* Parsed as "config.json" so messages read config.json: path: problem. */
+  if (oci_config_parse_data_all (data, len, "config.json", &config, &pp, &n_pp) < 0 && n_pp == 0)
+    problems_add (out, PROBLEM_ERROR, "", NULL, "cannot parse config.json: out of memory");
+  for (size_t i = 0; i < n_pp; i++)
+    {
+      problems_add (out, PROBLEM_ERROR, pp[i].path, parse_problem_hint (&pp[i]), "%s", pp[i].message);
+      fatal |= pp[i].fatal;
+    }
+  if (config != NULL)
+    add_runtime_problems (config, bundle, pp, n_pp, out);
+  else if (n_pp > 0 && !fatal)
+    problems_add (out, PROBLEM_WARNING, "", "fix the errors above and run `casing check` again",
+                  "the runtime checks did not run: config.json is incomplete without the properties above");
+  oci_config_free (config);
+  oci_parse_problems_free (pp, n_pp);
 }
 
 static void
@@ -141,8 +193,6 @@ cmd_check (struct global_options *g, int argc, char **argv, casing_error_t *err)
   cleanup_free char *config_path = NULL;
   cleanup_free char *data = NULL;
   size_t len = 0;
-  oci_config *config = NULL;
-  char *msg = NULL;
   int first, ret;
 
   (void) g;
@@ -163,19 +213,9 @@ cmd_check (struct global_options *g, int argc, char **argv, casing_error_t *err)
   if (bundle == NULL)
     return casing_error_errno (err, "check: bundle `%s`", a.bundle);
   xasprintf (&config_path, "%s/config.json", bundle);
-  /* Parsed as "config.json" so messages read config.json: path: problem. */
   if (read_all_file (config_path, &data, &len, err) < 0)
     return -1;
-  if (oci_config_parse_data (data, len, "config.json", &config, &msg) < 0)
-    {
-      add_parse_error (&problems, msg ? msg : "cannot parse config.json");
-      free (msg);
-    }
-  else
-    {
-      validate_config (config, bundle, &problems);
-      oci_config_free (config);
-    }
+  check_config (data, len, bundle, &problems);
   if (a.json)
     print_json (&problems);
   else

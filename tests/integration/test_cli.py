@@ -197,6 +197,67 @@ def test_check_reports_parse_errors_with_path(bundle):
     assert "non-negative" in p["message"]
 
 
+def test_check_reports_every_parse_problem_and_runtime_problem(bundle):
+    c = bundle.config
+    c["root"]["path"] = "no-such-rootfs"
+    c["process"]["user"]["uid"] = "root"
+    c["process"]["terminal"] = "no"
+    c["process"]["rlimits"] = [{"type": "RLIMIT_NOFILE", "soft": 1}]
+    c["linux"]["rootfsPropagation"] = "sideways"
+    c["linux"]["resources"] = {"memory": {"limit": "1G"}}
+    c["mounts"].append({"type": "tmpfs", "source": "tmpfs"})
+    bundle.save()
+    r, report = check_bundle(bundle.path)
+    assert r.returncode == 1 and report["valid"] is False
+    errors = [p for p in report["problems"] if p["severity"] == "error"]
+    by_path = {p["path"]: p for p in errors}
+    mount_path = "mounts[%d].destination" % (len(c["mounts"]) - 1)
+    expected = {
+        "process.user.uid": "expected a non-negative integer",
+        "process.terminal": "expected a boolean",
+        "process.rlimits[0].hard": "required property missing",
+        mount_path: "required property missing",
+        "linux.rootfsPropagation": 'unknown value "sideways"',
+        "linux.resources.memory.limit": "expected an integer",
+    }
+    for path, message in expected.items():
+        assert path in by_path, (path, report)
+        assert by_path[path]["message"].startswith(message)
+        assert by_path[path]["hint"]
+    assert "expected one of private, shared, slave, unbindable" in by_path["linux.rootfsPropagation"]["message"]
+    # the runtime checks ran on the rest of the config
+    assert "root.path" in by_path and "no-such-rootfs" in by_path["root.path"]["message"]
+    # nothing else: the skipped values are not reported again as missing
+    assert sorted(by_path) == sorted(list(expected) + ["root.path"]), report
+    assert len(errors) == len(by_path)
+    r, _ = check_bundle(bundle.path, "text")
+    assert r.returncode == 1
+    assert "config.json: process.terminal: expected a boolean" in r.stdout
+    assert r.stdout.strip().endswith("invalid: 7 errors, 0 warnings")
+
+
+def test_check_without_a_usable_config_skips_runtime_checks(bundle):
+    del bundle.config["ociVersion"]
+    bundle.config["hostname"] = 7
+    bundle.save()
+    r, report = check_bundle(bundle.path)
+    assert r.returncode == 1
+    errors = [(p["path"], p["message"]) for p in report["problems"] if p["severity"] == "error"]
+    assert errors == [("hostname", "expected a string"), ("ociVersion", "required property missing")]
+    warnings = [p for p in report["problems"] if p["severity"] == "warning"]
+    assert len(warnings) == 1 and "runtime checks did not run" in warnings[0]["message"]
+
+
+def test_check_invalid_json_is_one_problem(bundle):
+    with open(bundle.config_path, "w") as f:
+        f.write('{"ociVersion": "1.3.0",')
+    r, report = check_bundle(bundle.path)
+    assert r.returncode == 1
+    assert len(report["problems"]) == 1
+    assert report["problems"][0]["path"] == ""
+    assert "invalid JSON" in report["problems"][0]["message"]
+
+
 def test_check_warns_for_unknown_syscall_but_accepts(bundle):
     bundle.config["linux"]["seccomp"] = {
         "defaultAction": "SCMP_ACT_ALLOW",

@@ -341,6 +341,36 @@ check_container_process_state (void)
   oci_container_process_state_free (s);
 }
 
+/* runc and crun take the recursive forms too, and engines send them. */
+static void
+check_rootfs_propagation (void)
+{
+  static const char *const values[] = { "private", "shared", "slave", "unbindable",
+                                        "rprivate", "rshared", "rslave", "runbindable" };
+  char json[256], *err = NULL, *out;
+  oci_config *c = NULL;
+
+  for (size_t i = 0; i < sizeof (values) / sizeof (values[0]); i++)
+    {
+      snprintf (json, sizeof (json), "{\"ociVersion\":\"1.3.0\",\"linux\":{\"rootfsPropagation\":\"%s\"}}",
+                values[i]);
+      if (!CHECK (oci_config_parse_data (json, strlen (json), NULL, &c, &err) == 0))
+        {
+          printf ("     %s: %s\n", values[i], err);
+          free (err);
+          continue;
+        }
+      CHECK_STR (c->linux_->rootfs_propagation, values[i]);
+      out = oci_config_generate (c, false, NULL);
+      CHECK_STR (out, json);
+      free (out);
+      oci_config_free (c);
+    }
+  snprintf (json, sizeof (json), "{\"ociVersion\":\"1\",\"linux\":{\"rootfsPropagation\":\"rsharedx\"}}");
+  CHECK (oci_config_parse_data (json, strlen (json), NULL, &c, &err) < 0 && c == NULL);
+  free (err);
+}
+
 static void
 check_map_helpers (void)
 {
@@ -369,6 +399,7 @@ main (void)
   check_nulls_are_absent ();
   check_other_documents ();
   check_container_process_state ();
+  check_rootfs_propagation ();
   check_map_helpers ();
   return check_summary ("test_ocispec_parse");
 }

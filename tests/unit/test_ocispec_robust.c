@@ -33,6 +33,33 @@ check_accepted (const doc_kind *k, void *doc, const char *label)
   free (err);
 }
 
+/* Collect-all mode agrees with the normal parse: same struct when valid,
+ * the normal error among the problems otherwise, and what it returns
+ * despite problems is a valid document. */
+static void
+check_collect_all (const doc_kind *k, const char *data, size_t len, const void *doc, const char *err,
+                   const char *label)
+{
+  oci_parse_problem *p = NULL;
+  void *all = NULL;
+  size_t n = 0, i;
+  int r = oci_parse_document_all (k->desc, data, len, k->name, &all, &p, &n);
+
+  if (doc != NULL)
+    check_report (r == 0 && n == 0 && oci_struct_equal (k->desc, doc, all, NULL, 0),
+                  "collect-all gives the same document", label, 0);
+  else
+    {
+      for (i = 0; i < n && strcmp (p[i].full, err) != 0; i++)
+        ;
+      check_report (r < 0 && i < n, "collect-all reports the normal error", label, 0);
+      if (all != NULL)
+        check_accepted (k, all, label);
+    }
+  oci_parse_problems_free (p, n);
+  oci_free_object (k->desc, all);
+}
+
 /* Feeds `data` to every parser. */
 static void
 feed_all (const char *data, size_t len, const char *label)
@@ -43,12 +70,11 @@ feed_all (const char *data, size_t len, const char *label)
       char *err = NULL;
       parses++;
       if (oci_parse_document (doc_kinds[i].desc, data, len, doc_kinds[i].name, &doc, &err) == 0)
-        {
-          check_accepted (&doc_kinds[i], doc, label);
-          oci_free_object (doc_kinds[i].desc, doc);
-        }
+        check_accepted (&doc_kinds[i], doc, label);
       else if (err == NULL || *err == '\0')
         check_report (false, "a failure has a message", label, 0);
+      check_collect_all (&doc_kinds[i], data, len, doc, err ? err : "", label);
+      oci_free_object (doc_kinds[i].desc, doc);
       free (err);
     }
 }
