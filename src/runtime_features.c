@@ -9,6 +9,7 @@
 #include <seccomp.h>
 #endif
 
+#include "isolation/isolation.h"
 #include "runtime_features.h"
 #include "utils.h"
 
@@ -41,16 +42,18 @@ static const char *const namespaces[] = {
   "cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts",
 };
 
-static const char *const mount_options[] = {
-  "async", "atime", "bind", "defaults", "dev", "diratime", "dirsync", "exec", "idmap",
-  "lazytime", "mand", "noatime", "nodev", "nodiratime", "noexec", "nolazytime", "nomand",
-  "norelatime", "nostrictatime", "nosuid", "nosymfollow", "private", "ratime", "rbind",
-  "rdev", "rdiratime", "relatime", "remount", "rexec", "ridmap", "rnoatime", "rnodev",
-  "rnodiratime", "rnoexec", "rnorelatime", "rnostrictatime", "rnosuid", "rnosymfollow", "ro",
-  "rprivate", "rrelatime", "rro", "rrw", "rshared", "rslave", "rstrictatime", "rsuid",
-  "rsymfollow", "runbindable", "rw", "shared", "silent", "slave", "strictatime", "suid",
-  "symfollow", "sync", "tmpcopyup", "unbindable",
-};
+
+/* Straight from the table the mount code parses options with. */
+static char **
+known_mount_options (size_t *len)
+{
+  const char *const *names = mount_options_known ();
+  size_t n = 0;
+
+  while (names[n])
+    n++;
+  return strv_from (names, n, len);
+}
 
 #ifdef HAVE_LIBCAP
 /* Every capability libcap can name; the kernel may know fewer (create
@@ -224,7 +227,7 @@ features_build (void)
   f->oci_version_min = xstrdup (OCI_SPEC_VERSION_MIN);
   f->oci_version_max = xstrdup (OCI_SPEC_VERSION);
   f->hooks = strv_from (hooks, N_ELEMENTS (hooks), &f->hooks_len);
-  f->mount_options = strv_from (mount_options, N_ELEMENTS (mount_options), &f->mount_options_len);
+  f->mount_options = known_mount_options (&f->mount_options_len);
   f->annotations = annotations ();
   f->linux_ = linux_features ();
   return f;

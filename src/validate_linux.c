@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "isolation/isolation.h"
 #include "utils.h"
 #include "validate_checks.h"
 
@@ -156,6 +157,23 @@ check_devices (const oci_linux *l, struct problem_list *out)
                   "moving network devices needs a network namespace");
 }
 
+static void
+check_sysctl (const oci_config *c, struct problem_list *out)
+{
+  const oci_map *s = c->linux_->sysctl;
+
+  for (size_t i = 0; s && i < s->len; i++)
+    {
+      cleanup_casing_error casing_error_t err = NULL;
+      char path[256];
+      snprintf (path, sizeof path, "linux.sysctl[\"%s\"]", s->items[i].key);
+      if (sysctl_check_allowed (c, s->items[i].key, &err) < 0)
+        problems_add (out, PROBLEM_ERROR, path,
+                      "only keys namespaced for the container's namespaces can be set",
+                      "%s", err ? err->msg : "not allowed");
+    }
+}
+
 void
 validate_linux (const oci_config *c, struct problem_list *out)
 {
@@ -167,6 +185,7 @@ validate_linux (const oci_config *c, struct problem_list *out)
   check_namespaces (l, out);
   check_user_mappings (l, out);
   check_devices (l, out);
+  check_sysctl (c, out);
   if (l->seccomp)
     validate_seccomp (l->seccomp, out);
   if (l->intel_rdt)

@@ -4,18 +4,24 @@
  *
  * The container setup (src/container/) calls these in this order:
  *
- *   parent, before clone:  namespaces_prepare_parent()     (pid/time ns paths,
+ *   parent, before clone:  namespaces_prepare_parent()     (pid ns path,
  *                                                           new time ns + offsets)
+ *                          rootfs_prepare_parent()         (idmapped mounts; the fds
+ *                                                           are inherited by the child)
  *   clone3 (flags = namespaces_clone_flags())
- *   parent, after clone:   userns_write_mappings(child)    (if a new user ns)
+ *   parent, after clone:   userns_write_mappings(child)    (no-op unless a new user ns)
  *                          netdevices_move(child)
- *   child:                 namespaces_join_paths()         (setns, type-checked)
+ *                          rootfs_context_release()        (closes the parent's copies)
+ *   child:                 namespaces_join_paths()         (setns, type-checked: time
+ *                                                           and user first; then the
+ *                                                           new ns a joined user ns
+ *                                                           must own; then cgroup ns)
  *                          uts_apply()                     (hostname, domainname)
  *                          sysctl_apply()
  *                          rootfs_prepare()                (all mounts, under the new root)
  *                          -- createContainer hooks run here --
  *                          rootfs_pivot()                  (pivot_root or move+chroot)
- *                          -- console: /dev/console bound to the pty by the caller --
+ *                          -- console: rootfs_bind_console(ctx, pty slave fd) --
  *                          rootfs_finalize()               (masked/readonly paths,
  *                                                           propagation, readonly root)
  *                          personality_apply()
@@ -40,10 +46,21 @@ struct rootfs_context
   bool has_cgroupns;
   bool has_terminal;    /* process.terminal: /dev/console will be bound later */
   int rootfs_fd;        /* O_PATH fd of the new root once prepared, -1 before */
+  /* Filled by rootfs_prepare_parent() (parent, before clone; the child
+   * inherits them): detached idmapped bind mounts, indexed like
+   * config->mounts, -1 where none.  NULL when not prepared. */
+  int *premounted_fds;
+  size_t premounted_fds_len;
+  /* Internal (child): detached clones of the host's /dev/null made before
+   * the pivot, one per masked path, used up by rootfs_finalize(). */
+  int *null_trees;
+  size_t null_trees_len;
 };
 
 /* CLONE_NEW* flags for namespaces to create (no `path`), excluding time
- * (created by namespaces_prepare_parent, which affects children only). */
+ * (created by namespaces_prepare_parent, which affects children only) and
+ * cgroup (created by namespaces_join_paths in the child, once the parent has
+ * put it in its cgroups, so the namespace is rooted at the container's). */
 int namespaces_clone_flags (const oci_config *config, casing_error_t *err);
 bool config_has_namespace (const oci_config *config, const char *type);
 int namespaces_prepare_parent (const oci_config *config, casing_error_t *err);
@@ -52,9 +69,28 @@ int userns_write_mappings (pid_t pid, const oci_config *config, casing_error_t *
 int netdevices_move (pid_t pid, const oci_config *config, casing_error_t *err);
 int uts_apply (const oci_config *config, casing_error_t *err);
 int sysctl_apply (const oci_config *config, casing_error_t *err);
+/* Whether linux.sysctl key `key` may be set with this config's namespaces
+ * (pure: for `casing check`).  0 or -1 with a message naming the key. */
+int sysctl_check_allowed (const oci_config *config, const char *key, casing_error_t *err);
+/* Absolute host path of root.path (relative to the bundle), checked to be a
+ * directory. */
+int rootfs_resolve_path (const oci_config *config, const char *bundle, char **out, casing_error_t *err);
+/* Parent, before clone: idmapped mounts must be created with the host's
+ * privileges (the child in its user namespace may not).  Optional when the
+ * container has no user namespace.  rootfs_context_release() closes them
+ * (call it in the parent after clone, and on error). */
+int rootfs_prepare_parent (struct rootfs_context *ctx, casing_error_t *err);
+void rootfs_context_release (struct rootfs_context *ctx);
 int rootfs_prepare (struct rootfs_context *ctx, casing_error_t *err);
 int rootfs_pivot (struct rootfs_context *ctx, casing_error_t *err);
+/* After rootfs_pivot, when process.terminal: bind the pty slave (an open
+ * fd of /dev/pts/N) over /dev/console. */
+int rootfs_bind_console (struct rootfs_context *ctx, int slave_fd, casing_error_t *err);
 int rootfs_finalize (struct rootfs_context *ctx, casing_error_t *err);
 int personality_apply (const oci_config *config, casing_error_t *err);
+
+/* Every mount option string implemented (features.md `mountOptions`),
+ * sorted, NULL-terminated. */
+const char *const *mount_options_known (void);
 
 #endif

@@ -276,3 +276,13 @@ def test_check_missing_bundle(tmp_path):
     r = run("check", "--bundle", str(tmp_path / "nope"))
     assert r.returncode != 0
     assert "No such file or directory" in r.stderr
+
+
+def test_check_sysctl_outside_the_namespaces(bundle):
+    bundle.config["linux"]["sysctl"] = {"kernel.panic": "1", "net.ipv4.ip_forward": "1"}
+    bundle.save()
+    r, report = check_bundle(bundle.path)
+    assert r.returncode == 1
+    paths = [p["path"] for p in report["problems"]]
+    assert 'linux.sysctl["kernel.panic"]' in paths
+    assert not any("ip_forward" in p for p in paths)  # a netns covers net.*

@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Declarations shared by the files of src/isolation/ and their unit tests.
+ * Nothing outside src/isolation/ (and tests/unit) includes this. */
+#ifndef CASING_ISOLATION_INTERNAL_H
+#define CASING_ISOLATION_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "../error.h"
+#include "isolation.h"
+#include "ocispec.h"
+
+/* glibc 2.36 wraps the new mount API (open_tree, move_mount, mount_setattr,
+ * fsopen...) in <sys/mount.h>; openat2 and pivot_root have no wrapper. */
+#include <sys/mount.h>
+#include <linux/openat2.h>
+
+#ifndef PROC_SUPER_MAGIC
+#define PROC_SUPER_MAGIC 0x9fa0
+#endif
+
+int sys_openat2 (int dirfd, const char *path, uint64_t flags, uint64_t resolve);
+int sys_pivot_root (const char *new_root, const char *put_old);
+
+/* ---- namespaces.c ---- */
+struct namespace_def
+{
+  const char *type;      /* OCI name: "network" */
+  int flag;              /* CLONE_NEWNET */
+  const char *proc_name; /* /proc/PID/ns/<proc_name>: "net" */
+};
+const struct namespace_def *namespace_lookup (const char *type);
+const oci_namespace *config_get_namespace (const oci_config *config, const char *type);
+int namespaces_validate (const oci_config *config, casing_error_t *err);
+int namespace_open_checked (const char *path, const struct namespace_def *d, const char *where,
+                            casing_error_t *err);
+bool namespace_is_current (const char *path, const char *proc_name);
+
+/* ---- timens.c ---- */
+/* "monotonic 5 0\nboottime 7 0\n" for /proc/self/timens_offsets; NULL if none. */
+char *timens_format_offsets (const oci_time_offsets *t);
+int timens_create (const oci_config *config, casing_error_t *err);
+
+/* ---- personality.c, sysctl.c ---- */
+int personality_domain_parse (const char *domain, unsigned long *out);
+char *sysctl_proc_path (const char *key);
+
+/* ---- mount_options.c: option strings -> what to do ---- */
+
+struct mount_options
+{
+  unsigned long ms_flags;       /* MS_* for mount(2) (ro, nosuid, sync, ...) */
+  uint64_t attr_set;            /* MOUNT_ATTR_* on the mount itself */
+  uint64_t attr_clr;
+  uint64_t rec_attr_set;        /* MOUNT_ATTR_* applied with AT_RECURSIVE (rro, rnosuid...) */
+  uint64_t rec_attr_clr;
+  uint64_t propagation;         /* MS_SHARED|MS_SLAVE|MS_PRIVATE|MS_UNBINDABLE or 0 */
+  bool propagation_recursive;   /* rshared, rslave... */
+  bool bind;
+  bool rbind;
+  bool remount;
+  bool idmap;
+  bool ridmap;
+  bool tmpcopyup;
+  bool atime_set;               /* an atime option was given (attr carries MOUNT_ATTR__ATIME) */
+  bool rec_atime_set;
+  char *data;                   /* unknown options, comma-separated; NULL when none */
+};
+
+/* Parse `options` into *out.  Never fails on unknown options (they become
+ * filesystem data); fails only on contradictions the kernel cannot express. */
+int mount_options_parse (char *const *options, size_t n, struct mount_options *out, casing_error_t *err);
+void mount_options_release (struct mount_options *o);
+/* MOUNT_ATTR_* equivalents of the per-mount MS_* flags of a mount(2) call. */
+uint64_t mount_options_ms_to_attr (unsigned long ms_flags);
+int mount_propagation_parse (const char *name, uint64_t *flags, bool *recursive);
+
+/* ---- path_resolve.c: paths inside the rootfs ---- */
+
+/* Lexically clean an absolute (or root-relative) container path: "/a//b/./c/../d"
+ * -> "/a/b/d".  ".." never climbs above "/".  Always returns a new string. */
+char *path_normalize (const char *path);
+bool path_is_root (const char *normalized);
+
+enum path_create
+{
+  PATH_NO_CREATE = 0,
+  PATH_CREATE_DIR,
+  PATH_CREATE_FILE,
+};
+
+/* O_PATH fd of `path` resolved with `root_fd` as "/": symlinks (absolute or
+ * with "..") never leave it.  With `create`, missing components are created
+ * as directories and the last one as `create` says (mode 0755 / 0644), even
+ * behind a dangling symlink (created where the symlink points, inside root). */
+int path_open_in_root (int root_fd, const char *path, enum path_create create, casing_error_t *err);
+/* Tests force the fallback walk: CASING_TEST_NO_OPENAT2=1 or this. */
+void path_resolve_force_fallback (bool force);
+bool path_resolve_uses_openat2 (void);
+
+/* ---- procfs.c: /proc reached through a verified handle ---- */
+
+/* An O_PATH fd of /proc checked to be procfs (fstatfs PROC_SUPER_MAGIC). */
+int procfs_open_root (casing_error_t *err);
+/* Open `subpath` below a verified /proc without following symlinks or
+ * crossing mounts; the result is itself checked to be on procfs. */
+int procfs_open (const char *subpath, int flags, casing_error_t *err);
+int procfs_write (const char *subpath, const char *data, casing_error_t *err);
+bool fd_is_procfs (int fd);
+
+/* ---- mounts.c ---- */
+
+/* Mount config->mounts[i] under ctx->rootfs_fd. */
+int mounts_do_one (struct rootfs_context *ctx, size_t i, casing_error_t *err);
+/* Attach a detached mount fd on `target_fd` (move_mount). */
+int mount_attach (int mount_fd, int target_fd, const char *what, casing_error_t *err);
+int mount_set_attrs (int fd, bool recursive, uint64_t set, uint64_t clr, uint64_t propagation,
+                     const char *what, casing_error_t *err);
+/* Bind `source_fd` (any fd) onto `target_fd`, optionally read-only. */
+int mount_bind_fd (int source_fd, int target_fd, bool recursive, uint64_t attr_set,
+                   const char *what, casing_error_t *err);
+/* Mount a filesystem with mount(2) on the O_PATH fd's /proc/self/fd link,
+ * so the kernel mounts on exactly the file we resolved. */
+int mount_fs_on_fd (const char *source, const char *type, unsigned long flags, const char *data,
+                    int target_fd, const char *what, casing_error_t *err);
+/* Reopen `path` after something was mounted on it, so the fd sees the mount. */
+int mount_reopen_target (struct rootfs_context *ctx, const char *path, casing_error_t *err);
+bool mount_is_bind (const oci_mount *m, const struct mount_options *o);
+/* A detached, fully configured (idmap, attributes) copy of a bind source. */
+int mounts_open_bind_tree (const struct rootfs_context *ctx, size_t i, casing_error_t *err);
+
+/* ---- mounts_cgroup.c ---- */
+int mount_cgroup (struct rootfs_context *ctx, const oci_mount *m, const struct mount_options *o,
+                  int target_fd, const char *dest, casing_error_t *err);
+
+/* ---- idmap.c: throw-away user namespaces for idmapped mounts ---- */
+int idmap_userns_fd (const oci_id_mapping *uids, size_t nuids, const oci_id_mapping *gids,
+                     size_t ngids, casing_error_t *err);
+char *idmap_format (const oci_id_mapping *m, size_t n);
+
+/* ---- devices.c ---- */
+int devices_setup_dev (struct rootfs_context *ctx, bool defaults, casing_error_t *err);
+int devices_create_config (struct rootfs_context *ctx, casing_error_t *err);
+
+/* ---- masked_paths.c ---- */
+/* Before the pivot: clones of the host's /dev/null (checked to be 1:3) for
+ * masking files, so a container /dev without a real null device cannot
+ * leave a path unmasked. */
+int masked_paths_prepare (struct rootfs_context *ctx, casing_error_t *err);
+int masked_paths_apply (struct rootfs_context *ctx, casing_error_t *err);
+int readonly_paths_apply (const oci_config *config, casing_error_t *err);
+
+/* ---- overlay/tmpcopyup.c ---- */
+/* Copy the tree under `src_dirfd` into `dst_dirfd` (owners, modes, links). */
+int tmpcopyup_copy (int src_dirfd, int dst_dirfd, casing_error_t *err);
+
+/* ---- netlink.c ---- */
+int netdevice_move_one (int netns_fd, const char *host_name, const char *new_name, casing_error_t *err);
+
+#endif

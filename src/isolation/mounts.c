@@ -1,0 +1,391 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The entries of `mounts`, one at a time.  Every destination is resolved
+ * inside the rootfs first and the mount is done on that file descriptor
+ * (move_mount, or mount(2) on its /proc/self/fd link), so a symlink swapped
+ * in by the image between the check and the mount cannot redirect it to the
+ * host (CVE-2021-30465). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#ifdef HAVE_SELINUX
+#include <selinux/selinux.h>
+#endif
+
+#include "isolation_internal.h"
+#include "../log.h"
+#include "../utils.h"
+
+bool
+mount_is_bind (const oci_mount *m, const struct mount_options *o)
+{
+  return o->bind || (m->type && strcmp (m->type, "bind") == 0);
+}
+
+int
+mount_attach (int mount_fd, int target_fd, const char *what, casing_error_t *err)
+{
+  if (move_mount (mount_fd, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+    return casing_error_errno (err, "attach the mount of %s", what);
+  return 0;
+}
+
+int
+mount_set_attrs (int fd, bool recursive, uint64_t set, uint64_t clr, uint64_t propagation,
+                 const char *what, casing_error_t *err)
+{
+  struct mount_attr attr = { .attr_set = set, .attr_clr = clr, .propagation = propagation };
+
+  if (set == 0 && clr == 0 && propagation == 0)
+    return 0;
+  if (mount_setattr (fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr, sizeof attr) < 0)
+    return casing_error_errno (err, "set the mount attributes of %s", what);
+  return 0;
+}
+
+int
+mount_bind_fd (int source_fd, int target_fd, bool recursive, uint64_t attr_set, const char *what,
+               casing_error_t *err)
+{
+  cleanup_close int tree = open_tree (source_fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH
+                                                         | (recursive ? AT_RECURSIVE : 0));
+  if (tree < 0)
+    return casing_error_errno (err, "bind %s", what);
+  if (mount_set_attrs (tree, recursive, attr_set, 0, 0, what, err) < 0)
+    return -1;
+  return mount_attach (tree, target_fd, what, err);
+}
+
+int
+mount_fs_on_fd (const char *source, const char *type, unsigned long flags, const char *data,
+                int target_fd, const char *what, casing_error_t *err)
+{
+  char path[64];
+  snprintf (path, sizeof path, "/proc/self/fd/%d", target_fd);
+  if (mount (source, path, type, flags, data) < 0)
+    return casing_error_errno (err, "mount `%s` (type `%s`) on %s", source ? source : "none",
+                               type ? type : "none", what);
+  return 0;
+}
+
+int
+mount_reopen_target (struct rootfs_context *ctx, const char *path, casing_error_t *err)
+{
+  cleanup_free char *norm = path_normalize (path);
+  int fd;
+
+  if (! path_is_root (norm))
+    return path_open_in_root (ctx->rootfs_fd, norm, PATH_NO_CREATE, err);
+  /* Something was mounted over the root itself: the old fd still points
+   * below it, a fresh lookup sees the new mount. */
+  fd = open (ctx->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return casing_error_errno (err, "open `%s`", ctx->rootfs);
+  close (ctx->rootfs_fd);
+  ctx->rootfs_fd = fd;
+  return fcntl (fd, F_DUPFD_CLOEXEC, 3);
+}
+
+static char *
+source_path (const struct rootfs_context *ctx, const char *source)
+{
+  char *p;
+  if (source == NULL)
+    return NULL;
+  if (source[0] == '/' || ctx->bundle == NULL)
+    return xstrdup (source);
+  xasprintf (&p, "%s/%s", ctx->bundle, source);
+  return p;
+}
+
+/* A bind's destination takes the source's type: a file is bound on a file. */
+static enum path_create
+bind_target_kind (const char *src)
+{
+  struct stat st;
+  if (src && stat (src, &st) == 0 && ! S_ISDIR (st.st_mode))
+    return PATH_CREATE_FILE;
+  return PATH_CREATE_DIR;
+}
+
+/* The mapping of an idmapped mount: its own, else the container's. */
+static int
+idmap_tree (const struct rootfs_context *ctx, const oci_mount *m, int tree, bool recursive,
+            const char *what, casing_error_t *err)
+{
+  const oci_linux *l = ctx->config->linux_;
+  cleanup_close int userns = -1;
+  struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP };
+
+  if (m->uid_mappings_len || m->gid_mappings_len)
+    userns = idmap_userns_fd (m->uid_mappings, m->uid_mappings_len, m->gid_mappings,
+                              m->gid_mappings_len, err);
+  else if (l && (l->uid_mappings_len || l->gid_mappings_len) && config_has_namespace (ctx->config, "user"))
+    userns = idmap_userns_fd (l->uid_mappings, l->uid_mappings_len, l->gid_mappings,
+                              l->gid_mappings_len, err);
+  else
+    return casing_error_set (err, EINVAL, "%s: `idmap` needs uidMappings/gidMappings on the mount "
+                             "or a user namespace", what);
+  if (userns < 0)
+    return -1;
+  attr.userns_fd = userns;
+  if (mount_setattr (tree, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr, sizeof attr) < 0)
+    return casing_error_errno (err, "%s: make an idmapped mount", what);
+  return 0;
+}
+
+/* A detached copy of the bind source with every attribute applied,
+ * ready to be attached.  Called in the parent for idmapped mounts (the
+ * child, inside its user namespace, may not create them). */
+int
+mounts_open_bind_tree (const struct rootfs_context *ctx, size_t i, casing_error_t *err)
+{
+  const oci_mount *m = &ctx->config->mounts[i];
+  struct mount_options o;
+  cleanup_free char *src = source_path (ctx, m->source);
+  cleanup_close int tree = -1;
+  char what[64];
+
+  snprintf (what, sizeof what, "mounts[%zu]", i);
+  if (src == NULL)
+    return casing_error_set (err, EINVAL, "%s.source: required for a bind mount", what);
+  if (mount_options_parse (m->options, m->options_len, &o, err) < 0)
+    return casing_error_prefix (err, "%s.options", what);
+  mount_options_release (&o);
+  tree = open_tree (AT_FDCWD, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (o.rbind ? AT_RECURSIVE : 0));
+  if (tree < 0)
+    return casing_error_errno (err, "%s: bind `%s`", what, src);
+  if ((o.idmap || m->uid_mappings_len || m->gid_mappings_len)
+      && idmap_tree (ctx, m, tree, o.ridmap, what, err) < 0)
+    return -1;
+  if (mount_set_attrs (tree, false, o.attr_set, o.attr_clr, 0, what, err) < 0
+      || mount_set_attrs (tree, true, o.rec_attr_set, o.rec_attr_clr, 0, what, err) < 0)
+    return -1;
+  return steal_fd (&tree);
+}
+
+static int
+do_bind (struct rootfs_context *ctx, size_t i, const struct mount_options *o, int target_fd,
+         const char *what, casing_error_t *err)
+{
+  cleanup_close int tree = -1;
+
+  if (ctx->premounted_fds && i < ctx->premounted_fds_len && ctx->premounted_fds[i] >= 0)
+    tree = steal_fd (&ctx->premounted_fds[i]);
+  else
+    tree = mounts_open_bind_tree (ctx, i, err);
+  if (tree < 0)
+    return -1;
+  if (o->ms_flags & (MS_SYNCHRONOUS | MS_DIRSYNC | MS_MANDLOCK | MS_LAZYTIME | MS_I_VERSION))
+    log_debug ("%s: superblock options do not apply to a bind mount", what);
+  if (mount_attach (tree, target_fd, what, err) < 0)
+    return -1;
+  return mount_set_attrs (tree, o->propagation_recursive, 0, 0, o->propagation, what, err);
+}
+
+static bool
+wants_label (const char *type)
+{
+  return type && (strcmp (type, "tmpfs") == 0 || strcmp (type, "devpts") == 0
+                  || strcmp (type, "mqueue") == 0);
+}
+
+/* mountLabel becomes a context= option where SELinux is on. */
+static char *
+data_with_label (const struct rootfs_context *ctx, const char *type, const char *data)
+{
+  const char *label = ctx->config->linux_ ? ctx->config->linux_->mount_label : NULL;
+  char *out;
+#ifdef HAVE_SELINUX
+  if (label && wants_label (type) && is_selinux_enabled () > 0)
+    {
+      xasprintf (&out, "%s%scontext=\"%s\"", data ? data : "", data ? "," : "", label);
+      return out;
+    }
+#else
+  (void) wants_label;
+#endif
+  if (label)
+    log_debug ("mountLabel `%s` ignored: SELinux is not enabled", label);
+  out = data ? xstrdup (data) : NULL;
+  return out;
+}
+
+/* In a user namespace the kernel refuses a new sysfs without a network
+ * namespace of its own (and proc without a pid namespace, mqueue without
+ * ipc): bind the host's instead, as crun does. */
+static const char *
+userns_fallback_source (const char *type)
+{
+  if (strcmp (type, "sysfs") == 0)
+    return "/sys";
+  if (strcmp (type, "proc") == 0)
+    return "/proc";
+  if (strcmp (type, "mqueue") == 0)
+    return "/dev/mqueue";
+  return NULL;
+}
+
+static int
+bind_host_instead (const char *host, const struct mount_options *o, int target_fd, const char *what,
+                   casing_error_t *err)
+{
+  cleanup_close int tree = open_tree (AT_FDCWD, host, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+  if (tree < 0)
+    return casing_error_errno (err, "%s: bind `%s`", what, host);
+  if (mount_set_attrs (tree, true, mount_options_ms_to_attr (o->ms_flags), 0, 0, what, err) < 0)
+    return -1;
+  return mount_attach (tree, target_fd, what, err);
+}
+
+static int
+do_fs_mount (struct rootfs_context *ctx, const oci_mount *m, const struct mount_options *o,
+             int target_fd, const char *what, casing_error_t *err)
+{
+  cleanup_free char *data = data_with_label (ctx, m->type, o->data);
+  const char *host = userns_fallback_source (m->type);
+  unsigned long flags = o->ms_flags;
+
+  if (o->remount)
+    return mount_fs_on_fd (NULL, NULL, MS_REMOUNT | flags | (mount_is_bind (m, o) ? MS_BIND : 0), data,
+                           target_fd, what, err);
+  if (host && ctx->has_userns && strcmp (m->type, "sysfs") == 0 && ! ctx->has_netns)
+    return bind_host_instead (host, o, target_fd, what, err);
+  if (mount_fs_on_fd (m->source ? m->source : m->type, m->type, flags, data, target_fd, what, err) == 0)
+    return 0;
+  /* Never the host's /proc for a container with its own pid namespace: it
+   * would show every host process. */
+  if (host && strcmp (m->type, "proc") == 0 && config_has_namespace (ctx->config, "pid"))
+    host = NULL;
+  if (host && ctx->has_userns && err && *err && (*err)->status == EPERM)
+    {
+      log_debug ("%s: %s; binding the host's `%s` instead", what, (*err)->msg, host);
+      return bind_host_instead (host, o, target_fd, what, err);
+    }
+  if (strcmp (m->type, "proc") == 0 && ctx->has_userns && err && *err && (*err)->status == EPERM)
+    return casing_error_prefix (err, "%s: the pid namespace must belong to the container's user "
+                                "namespace (with a user namespace joined by path, join the pid "
+                                "namespace by path too)", what);
+  return -1;
+}
+
+/* After the mount: recursive attributes, propagation, tmpcopyup. */
+static int
+after_fs_mount (struct rootfs_context *ctx, const char *dest, const struct mount_options *o,
+                int lower_dirfd, const char *what, casing_error_t *err)
+{
+  cleanup_close int fd = -1;
+
+  if (o->rec_attr_set == 0 && o->rec_attr_clr == 0 && o->propagation == 0 && ! o->tmpcopyup)
+    return 0;
+  fd = mount_reopen_target (ctx, dest, err);
+  if (fd < 0)
+    return casing_error_prefix (err, "%s", what);
+  if (mount_set_attrs (fd, true, o->rec_attr_set, o->rec_attr_clr, 0, what, err) < 0
+      || mount_set_attrs (fd, o->propagation_recursive, 0, 0, o->propagation, what, err) < 0)
+    return -1;
+  if (o->tmpcopyup && lower_dirfd >= 0)
+    {
+      cleanup_close int dst = openat (fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (dst < 0)
+        return casing_error_errno (err, "%s: open the new mount", what);
+      if (tmpcopyup_copy (lower_dirfd, dst, err) < 0)
+        return casing_error_prefix (err, "%s: tmpcopyup", what);
+    }
+  return 0;
+}
+
+static int
+check_mount_entry (const oci_mount *m, const struct mount_options *o, const char *what,
+                   casing_error_t *err)
+{
+  if (m->destination == NULL || m->destination[0] == '\0')
+    return casing_error_set (err, EINVAL, "%s.destination: required", what);
+  if ((m->uid_mappings_len > 0) != (m->gid_mappings_len > 0))
+    return casing_error_set (err, EINVAL, "%s: uidMappings and gidMappings must be given together", what);
+  if (! mount_is_bind (m, o) && m->type == NULL && ! o->remount)
+    return casing_error_set (err, EINVAL, "%s.type: required for a mount that is not a bind mount", what);
+  if (o->idmap && ! mount_is_bind (m, o))
+    return casing_error_set (err, EINVAL, "%s: `idmap` is only supported on bind mounts", what);
+  if (o->tmpcopyup && (m->type == NULL || strcmp (m->type, "tmpfs") != 0))
+    return casing_error_set (err, EINVAL, "%s: `tmpcopyup` is only supported on tmpfs", what);
+  return 0;
+}
+
+static bool
+is_cgroup_type (const char *type)
+{
+  return type && (strcmp (type, "cgroup") == 0 || strcmp (type, "cgroup2") == 0);
+}
+
+static int
+mount_entry (struct rootfs_context *ctx, const oci_mount *m, size_t i, struct mount_options *o,
+             const char *dest, const char *what, casing_error_t *err)
+{
+  cleanup_free char *src = source_path (ctx, m->source);
+  cleanup_close int target = -1;
+  cleanup_close int lower = -1;
+  bool bind = mount_is_bind (m, o);
+  enum path_create kind = bind ? bind_target_kind (src) : PATH_CREATE_DIR;
+
+  target = path_open_in_root (ctx->rootfs_fd, dest, o->remount ? PATH_NO_CREATE : kind, err);
+  if (target < 0)
+    return casing_error_prefix (err, "%s.destination", what);
+  if (bind && ! o->remount)
+    return do_bind (ctx, i, o, target, what, err);
+  if (bind)
+    {
+      /* Remounting a bind mount changes the flags of the mount on top of
+       * the destination: reopen it so the fd is that mount. */
+      close (target);
+      target = mount_reopen_target (ctx, dest, err);
+      if (target < 0)
+        return -1;
+      return do_fs_mount (ctx, m, o, target, what, err);
+    }
+  if (is_cgroup_type (m->type) && ! o->remount)
+    return mount_cgroup (ctx, m, o, target, dest, err);
+  if (o->tmpcopyup)
+    {
+      lower = openat (target, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (lower < 0)
+        return casing_error_errno (err, "%s: open `%s` for tmpcopyup", what, dest);
+    }
+  if (do_fs_mount (ctx, m, o, target, what, err) < 0)
+    return -1;
+  return after_fs_mount (ctx, dest, o, lower, what, err);
+}
+
+int
+mounts_do_one (struct rootfs_context *ctx, size_t i, casing_error_t *err)
+{
+  const oci_mount *m = &ctx->config->mounts[i];
+  struct mount_options o;
+  cleanup_free char *dest = NULL;
+  char what[64];
+  int ret;
+
+  snprintf (what, sizeof what, "mounts[%zu]", i);
+  if (mount_options_parse (m->options, m->options_len, &o, err) < 0)
+    return casing_error_prefix (err, "%s.options", what);
+  ret = check_mount_entry (m, &o, what, err);
+  if (ret == 0)
+    {
+      dest = path_normalize (m->destination);
+      ret = mount_entry (ctx, m, i, &o, dest, what, err);
+    }
+  /* A mount over "/" (an overlay rootfs built from `mounts`): what follows
+   * goes on top of it, so the root fd must now point at it. */
+  if (ret == 0 && path_is_root (dest) && ! o.remount)
+    {
+      int fd = mount_reopen_target (ctx, dest, err);
+      if (fd < 0)
+        ret = -1;
+      else
+        close (fd);
+    }
+  mount_options_release (&o);
+  return ret;
+}

@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* tmpcopyup: a tmpfs mounted over a directory of the image starts with a
+ * copy of what the image had there (owners, modes, symlinks, devices). */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../isolation_internal.h"
+#include "../../utils.h"
+
+#define MAX_COPY_DEPTH 64
+
+static int copy_tree (int src, int dst, int depth, casing_error_t *err);
+
+static int
+copy_file (int src, int dst, const char *name, const struct stat *st, casing_error_t *err)
+{
+  cleanup_close int in = openat (src, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  cleanup_close int out = -1;
+  off_t left = st->st_size;
+
+  if (in < 0)
+    return casing_error_errno (err, "open `%s`", name);
+  out = openat (dst, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, st->st_mode & 07777);
+  if (out < 0)
+    return casing_error_errno (err, "create `%s`", name);
+  while (left > 0)
+    {
+      ssize_t n = sendfile (out, in, NULL, left > (1 << 30) ? (1 << 30) : left);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return casing_error_errno (err, "copy `%s`", name);
+      if (n == 0)
+        break;
+      left -= n;
+    }
+  return 0;
+}
+
+static int
+copy_entry (int src, int dst, const char *name, int depth, casing_error_t *err)
+{
+  struct stat st;
+  char target[PATH_MAX];
+  ssize_t n;
+
+  if (fstatat (src, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+    return casing_error_errno (err, "stat `%s`", name);
+  switch (st.st_mode & S_IFMT)
+    {
+    case S_IFDIR:
+      {
+        cleanup_close int s = -1, d = -1;
+        if (mkdirat (dst, name, st.st_mode & 07777) < 0 && errno != EEXIST)
+          return casing_error_errno (err, "mkdir `%s`", name);
+        s = openat (src, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        d = openat (dst, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (s < 0 || d < 0)
+          return casing_error_errno (err, "open `%s`", name);
+        if (copy_tree (s, d, depth + 1, err) < 0)
+          return casing_error_prefix (err, "%s", name);
+        break;
+      }
+    case S_IFREG:
+      if (copy_file (src, dst, name, &st, err) < 0)
+        return -1;
+      break;
+    case S_IFLNK:
+      n = readlinkat (src, name, target, sizeof target - 1);
+      if (n < 0)
+        return casing_error_errno (err, "readlink `%s`", name);
+      target[n] = '\0';
+      if (symlinkat (target, dst, name) < 0)
+        return casing_error_errno (err, "symlink `%s`", name);
+      break;
+    default:
+      if (mknodat (dst, name, st.st_mode, st.st_rdev) < 0)
+        return casing_error_errno (err, "mknod `%s`", name);
+      break;
+    }
+  if (fchownat (dst, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0)
+    return casing_error_errno (err, "chown `%s`", name);
+  if (! S_ISLNK (st.st_mode) && fchmodat (dst, name, st.st_mode & 07777, 0) < 0)
+    return casing_error_errno (err, "chmod `%s`", name);
+  return 0;
+}
+
+static int
+copy_tree (int src, int dst, int depth, casing_error_t *err)
+{
+  cleanup_dir DIR *d = NULL;
+  struct dirent *de;
+  int fd;
+
+  if (depth > MAX_COPY_DEPTH)
+    return casing_error_set (err, ELOOP, "directory tree too deep");
+  fd = fcntl (src, F_DUPFD_CLOEXEC, 3);
+  if (fd < 0 || (d = fdopendir (fd)) == NULL)
+    {
+      if (fd >= 0)
+        close (fd);
+      return casing_error_errno (err, "read directory");
+    }
+  while ((errno = 0, de = readdir (d)) != NULL)
+    {
+      if (strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
+        continue;
+      if (copy_entry (src, dst, de->d_name, depth, err) < 0)
+        return -1;
+    }
+  if (errno)
+    return casing_error_errno (err, "read directory");
+  return 0;
+}
+
+int
+tmpcopyup_copy (int src_dirfd, int dst_dirfd, casing_error_t *err)
+{
+  struct stat st;
+  if (copy_tree (src_dirfd, dst_dirfd, 0, err) < 0)
+    return -1;
+  /* The mount point itself keeps the image directory's owner and mode. */
+  if (fstat (src_dirfd, &st) == 0)
+    {
+      if (fchown (dst_dirfd, st.st_uid, st.st_gid) < 0 || fchmod (dst_dirfd, st.st_mode & 07777) < 0)
+        return casing_error_errno (err, "set the owner and mode of the tmpfs root");
+    }
+  return 0;
+}

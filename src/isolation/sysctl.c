@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* linux.sysctl: only parameters that belong to a namespace the container
+ * has of its own may be written; anything else would change the host. */
+#include <errno.h>
+#include <string.h>
+
+#include "isolation_internal.h"
+#include "../utils.h"
+
+static const char *const ipc_keys[] = {
+  "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
+  "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced",
+};
+
+/* sysctl(8) accepts both "net.ipv4.ip_forward" and "net/ipv4/ip_forward". */
+static char *
+sysctl_dotted (const char *key)
+{
+  char *k = xstrdup (key);
+  if (strchr (k, '/'))
+    for (char *p = k; *p; p++)
+      if (*p == '/')
+        *p = '.';
+  return k;
+}
+
+static const char *
+sysctl_namespace_for (const char *dotted)
+{
+  for (size_t i = 0; i < sizeof ipc_keys / sizeof ipc_keys[0]; i++)
+    if (strcmp (dotted, ipc_keys[i]) == 0)
+      return "ipc";
+  if (strncmp (dotted, "fs.mqueue.", 10) == 0)
+    return "ipc";
+  if (strcmp (dotted, "kernel.hostname") == 0 || strcmp (dotted, "kernel.domainname") == 0)
+    return "uts";
+  if (strncmp (dotted, "net.", 4) == 0)
+    return "network";
+  return NULL;
+}
+
+int
+sysctl_check_allowed (const oci_config *config, const char *key, casing_error_t *err)
+{
+  cleanup_free char *dotted = NULL;
+  const char *ns;
+
+  if (key == NULL || key[0] == '\0' || strstr (key, "..") || key[0] == '/' || key[0] == '.')
+    return casing_error_set (err, EINVAL, "linux.sysctl: invalid key `%s`", key ? key : "");
+  dotted = sysctl_dotted (key);
+  ns = sysctl_namespace_for (dotted);
+  if (ns == NULL)
+    return casing_error_set (err, EPERM, "linux.sysctl: `%s` is not namespaced: it would change the host",
+                             key);
+  if (! config_has_namespace (config, ns))
+    return casing_error_set (err, EPERM, "linux.sysctl: `%s` requires a `%s` namespace", key, ns);
+  return 0;
+}
+
+/* The /proc/sys path of a key: dots become slashes unless the key is
+ * already written with slashes (then dots are part of a name: "eth0.100"). */
+char *
+sysctl_proc_path (const char *key)
+{
+  char *p;
+  xasprintf (&p, "sys/%s", key);
+  if (strchr (key, '/') == NULL)
+    for (char *c = p + 4; *c; c++)
+      if (*c == '.')
+        *c = '/';
+  return p;
+}
+
+int
+sysctl_apply (const oci_config *config, casing_error_t *err)
+{
+  const oci_map *m = config->linux_ ? config->linux_->sysctl : NULL;
+
+  for (size_t i = 0; m && i < m->len; i++)
+    {
+      cleanup_free char *path = NULL;
+      if (sysctl_check_allowed (config, m->items[i].key, err) < 0)
+        return -1;
+      path = sysctl_proc_path (m->items[i].key);
+      /* procfs_write refuses anything that is not procfs: a bind-mounted
+       * lookalike of /proc/sys cannot take the value. */
+      if (procfs_write (path, m->items[i].value ? m->items[i].value : "", err) < 0)
+        return casing_error_prefix (err, "linux.sysctl.%s", m->items[i].key);
+    }
+  return 0;
+}

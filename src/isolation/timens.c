@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* A new time namespace with the configured clock offsets.  unshare()
+ * puts only the caller's future children in it, and the offsets must be
+ * written before any process enters it (time_namespaces(7)). */
+#include <errno.h>
+#include <sched.h>
+#include <string.h>
+
+#include "isolation_internal.h"
+#include "../utils.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+static void
+append_offset (char **buf, const char *clock, const oci_time_offset *o)
+{
+  char *n;
+  if (o == NULL)
+    return;
+  xasprintf (&n, "%s%s %lld %u\n", *buf ? *buf : "", clock,
+             (long long) (o->has_secs ? o->secs : 0), o->has_nanosecs ? o->nanosecs : 0);
+  free (*buf);
+  *buf = n;
+}
+
+char *
+timens_format_offsets (const oci_time_offsets *t)
+{
+  char *buf = NULL;
+  if (t == NULL)
+    return NULL;
+  append_offset (&buf, "monotonic", t->monotonic);
+  append_offset (&buf, "boottime", t->boottime);
+  return buf;
+}
+
+int
+timens_create (const oci_config *config, casing_error_t *err)
+{
+  cleanup_free char *offsets = timens_format_offsets (config->linux_->time_offsets);
+
+  if (config->linux_->time_offsets)
+    {
+      const oci_time_offsets *t = config->linux_->time_offsets;
+      if ((t->monotonic && t->monotonic->has_nanosecs && t->monotonic->nanosecs >= 1000000000U)
+          || (t->boottime && t->boottime->has_nanosecs && t->boottime->nanosecs >= 1000000000U))
+        return casing_error_set (err, EINVAL, "linux.timeOffsets: nanosecs must be below 1000000000");
+    }
+  if (unshare (CLONE_NEWTIME) < 0)
+    return casing_error_errno (err, "create the time namespace");
+  if (offsets && procfs_write ("self/timens_offsets", offsets, err) < 0)
+    return casing_error_prefix (err, "linux.timeOffsets");
+  return 0;
+}

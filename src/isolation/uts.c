@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* hostname and domainname: only in a UTS namespace of the container's own,
+ * never the host's (config.md). */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "isolation_internal.h"
+
+int
+uts_apply (const oci_config *config, casing_error_t *err)
+{
+  bool has_uts = config_has_namespace (config, "uts");
+
+  if (config->hostname && ! has_uts)
+    return casing_error_set (err, EINVAL, "hostname: setting it requires a `uts` namespace");
+  if (config->domainname && ! has_uts)
+    return casing_error_set (err, EINVAL, "domainname: setting it requires a `uts` namespace");
+  if (config->hostname && sethostname (config->hostname, strlen (config->hostname)) < 0)
+    return casing_error_errno (err, "hostname: set `%s`", config->hostname);
+  if (config->domainname && setdomainname (config->domainname, strlen (config->domainname)) < 0)
+    return casing_error_errno (err, "domainname: set `%s`", config->domainname);
+  return 0;
+}

@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Pure isolation logic: path normalization, sysctl namespace rules, clone
+ * flags, namespace validation, time offsets, personality, id maps. */
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/personality.h>
+
+#include "isolation/isolation_internal.h"
+#include "unit_test.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+static void
+check_norm (const char *in, const char *want)
+{
+  char *got = path_normalize (in);
+  CHECK_STR (got, want);
+  free (got);
+}
+
+static void
+test_normalize (void)
+{
+  check_norm ("/", "/");
+  check_norm ("", "/");
+  check_norm ("proc", "/proc");
+  check_norm ("/dev//pts/", "/dev/pts");
+  check_norm ("/a/./b/../c", "/a/c");
+  check_norm ("/../../etc/passwd", "/etc/passwd");
+  check_norm ("../../../../tmp/x", "/tmp/x");
+  check_norm ("/a/b/../../..", "/");
+  check_norm ("/a/..b/.c", "/a/..b/.c");
+  CHECK (path_is_root ("/"));
+  CHECK (! path_is_root ("/a"));
+}
+
+static oci_config *
+config_with (const char *const *types, size_t n)
+{
+  oci_config *c = calloc (1, sizeof *c);
+  c->linux_ = calloc (1, sizeof *c->linux_);
+  c->linux_->namespaces = calloc (n + 1, sizeof (oci_namespace));
+  for (size_t i = 0; i < n; i++)
+    c->linux_->namespaces[i].type = (char *) types[i];
+  c->linux_->namespaces_len = n;
+  return c;
+}
+
+static void
+free_config (oci_config *c)
+{
+  free (c->linux_->namespaces);
+  free (c->linux_);
+  free (c);
+}
+
+static int
+allowed (oci_config *c, const char *key)
+{
+  casing_error_t err = NULL;
+  int r = sysctl_check_allowed (c, key, &err);
+  if (r < 0)
+    {
+      CHECK (err != NULL && strstr (err->msg, key) != NULL);
+      CHECK (strncmp (err->msg, "linux.sysctl", 12) == 0);
+    }
+  casing_error_release (&err);
+  return r;
+}
+
+static void
+test_sysctl (void)
+{
+  static const char *const all[] = { "network", "ipc", "uts" };
+  oci_config *c = config_with (all, 3);
+  oci_config *none = config_with (NULL, 0);
+  char *p;
+
+  CHECK (allowed (c, "net.ipv4.ip_forward") == 0);
+  CHECK (allowed (c, "net/ipv4/ip_forward") == 0);
+  CHECK (allowed (c, "net.core.somaxconn") == 0);
+  CHECK (allowed (c, "kernel.shmmax") == 0);
+  CHECK (allowed (c, "kernel.msgmnb") == 0);
+  CHECK (allowed (c, "kernel.sem") == 0);
+  CHECK (allowed (c, "kernel.shm_rmid_forced") == 0);
+  CHECK (allowed (c, "fs.mqueue.msg_max") == 0);
+  CHECK (allowed (c, "kernel.hostname") == 0);
+  CHECK (allowed (c, "kernel.domainname") == 0);
+  CHECK (allowed (c, "vm.swappiness") < 0);
+  CHECK (allowed (c, "kernel.pid_max") < 0);
+  CHECK (allowed (c, "kernel.shmmaxx") < 0);
+  CHECK (allowed (c, "fs.file-max") < 0);
+  CHECK (allowed (c, "net/../../kernel/core_pattern") < 0);
+  CHECK (allowed (c, "") < 0);
+  CHECK (allowed (none, "net.ipv4.ip_forward") < 0);
+  CHECK (allowed (none, "kernel.shmmax") < 0);
+  CHECK (allowed (none, "kernel.hostname") < 0);
+
+  p = sysctl_proc_path ("net.ipv4.ip_forward");
+  CHECK_STR (p, "sys/net/ipv4/ip_forward");
+  free (p);
+  p = sysctl_proc_path ("net/ipv4/conf/eth0.100/rp_filter");
+  CHECK_STR (p, "sys/net/ipv4/conf/eth0.100/rp_filter");
+  free (p);
+  free_config (c);
+  free_config (none);
+}
+
+static void
+test_namespaces (void)
+{
+  static const char *const all[] = { "pid", "network", "mount", "ipc", "uts", "user", "cgroup", "time" };
+  static const char *const dup[] = { "pid", "pid" };
+  static const char *const bad[] = { "pid", "bogus" };
+  oci_config *c = config_with (all, 8);
+  casing_error_t err = NULL;
+  int flags = namespaces_clone_flags (c, &err);
+
+  CHECK (flags == (CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWUSER));
+  /* time: made by the parent before clone; cgroup: by the child after it
+   * was moved into its cgroups. */
+  CHECK ((flags & (CLONE_NEWTIME | CLONE_NEWCGROUP)) == 0);
+  CHECK (config_has_namespace (c, "time") && config_has_namespace (c, "user"));
+  c->linux_->namespaces[1].path = "/proc/1/ns/net";
+  CHECK ((namespaces_clone_flags (c, &err) & CLONE_NEWNET) == 0);
+  c->linux_->namespaces[1].path = "relative/path";
+  CHECK (namespaces_clone_flags (c, &err) < 0 && strstr (err->msg, "linux.namespaces[1].path"));
+  casing_error_release (&err);
+  free_config (c);
+
+  c = config_with (dup, 2);
+  CHECK (namespaces_clone_flags (c, &err) < 0 && strstr (err->msg, "duplicate"));
+  casing_error_release (&err);
+  free_config (c);
+  c = config_with (bad, 2);
+  CHECK (namespaces_clone_flags (c, &err) < 0 && strstr (err->msg, "bogus"));
+  casing_error_release (&err);
+  free_config (c);
+
+  CHECK (namespace_lookup ("network")->flag == CLONE_NEWNET);
+  CHECK_STR (namespace_lookup ("mount")->proc_name, "mnt");
+  CHECK (namespace_lookup ("nope") == NULL);
+}
+
+static void
+test_timens_personality_idmap (void)
+{
+  oci_time_offset mono = { .has_secs = true, .secs = -5, .has_nanosecs = true, .nanosecs = 10 };
+  oci_time_offset boot = { .has_secs = true, .secs = 86400 };
+  oci_time_offsets t = { .monotonic = &mono, .boottime = &boot };
+  oci_id_mapping maps[] = { { 0, 100000, 65536 }, { 65536, 1000, 1 } };
+  unsigned long p;
+  char *s = timens_format_offsets (&t);
+
+  CHECK_STR (s, "monotonic -5 10\nboottime 86400 0\n");
+  free (s);
+  CHECK (timens_format_offsets (NULL) == NULL);
+  CHECK (personality_domain_parse ("LINUX", &p) == 0 && p == PER_LINUX);
+  CHECK (personality_domain_parse ("LINUX32", &p) == 0 && p == PER_LINUX32);
+  CHECK (personality_domain_parse ("linux", &p) < 0);
+  s = idmap_format (maps, 2);
+  CHECK_STR (s, "0 100000 65536\n65536 1000 1\n");
+  free (s);
+}
+
+int
+main (void)
+{
+  test_normalize ();
+  test_sysctl ();
+  test_namespaces ();
+  test_timens_personality_idmap ();
+  return unit_report ("test_isolation_logic");
+}
