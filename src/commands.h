@@ -37,5 +37,18 @@ extern const struct command casing_commands[];
 int cmd_spec (struct global_options *g, int argc, char **argv, casing_error_t *err);
 int cmd_features (struct global_options *g, int argc, char **argv, casing_error_t *err);
 int cmd_check (struct global_options *g, int argc, char **argv, casing_error_t *err);
+int cmd_create (struct global_options *g, int argc, char **argv, casing_error_t *err);
+int cmd_start (struct global_options *g, int argc, char **argv, casing_error_t *err);
+int cmd_run (struct global_options *g, int argc, char **argv, casing_error_t *err);
+int cmd_state (struct global_options *g, int argc, char **argv, casing_error_t *err);
+int cmd_kill (struct global_options *g, int argc, char **argv, casing_error_t *err);
+int cmd_delete (struct global_options *g, int argc, char **argv, casing_error_t *err);
+int cmd_list (struct global_options *g, int argc, char **argv, casing_error_t *err);
+int cmd_ps (struct global_options *g, int argc, char **argv, casing_error_t *err);
+int cmd_exec (struct global_options *g, int argc, char **argv, casing_error_t *err);
+int cmd_update (struct global_options *g, int argc, char **argv, casing_error_t *err);
+int cmd_pause (struct global_options *g, int argc, char **argv, casing_error_t *err);
+int cmd_resume (struct global_options *g, int argc, char **argv, casing_error_t *err);
+int cmd_events (struct global_options *g, int argc, char **argv, casing_error_t *err);
 
 #endif

@@ -2,13 +2,12 @@
 #include <ctype.h>
 #include <string.h>
 
-#ifdef HAVE_LIBCAP
-#include <sys/capability.h>
-#endif
 #ifdef HAVE_SECCOMP
 #include <seccomp.h>
 #endif
 
+#include "confine/caps.h"
+#include "confine/confine.h"
 #include "isolation/isolation.h"
 #include "runtime_features.h"
 #include "utils.h"
@@ -43,107 +42,41 @@ static const char *const namespaces[] = {
 };
 
 
-/* Straight from the table the mount code parses options with. */
 static char **
-known_mount_options (size_t *len)
+strv_from_null_terminated (const char *const *names, size_t *len)
 {
-  const char *const *names = mount_options_known ();
   size_t n = 0;
-
   while (names[n])
     n++;
   return strv_from (names, n, len);
 }
 
-#ifdef HAVE_LIBCAP
-/* Every capability libcap can name; the kernel may know fewer (create
- * skips those with a warning). */
+/* Straight from the table the mount code parses options with. */
 static char **
-known_capabilities (size_t *len)
+known_mount_options (size_t *len)
 {
-  char **v = xmalloc0 (64 * sizeof (char *));
-  size_t n = 0;
-
-  for (cap_value_t c = 0; c < 64 && n < 64; c++)
-    {
-      char *name = cap_to_name (c);
-      if (name == NULL)
-        continue;
-      if (strncmp (name, "cap_", 4) == 0)
-        {
-          char *up = xstrdup (name);
-          for (char *p = up; *p; p++)
-            *p = toupper ((unsigned char) *p);
-          v[n++] = up;
-        }
-      cap_free (name);
-    }
-  *len = n;
-  return v;
+  return strv_from_null_terminated (mount_options_known (), len);
 }
-#endif
+
 
 #ifdef HAVE_SECCOMP
-static const char *const seccomp_actions[] = {
-  "SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO", "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS",
-  "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG", "SCMP_ACT_NOTIFY", "SCMP_ACT_TRACE", "SCMP_ACT_TRAP",
-};
-
-static const char *const seccomp_operators[] = {
-  "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_LE", "SCMP_CMP_LT", "SCMP_CMP_MASKED_EQ",
-  "SCMP_CMP_NE",
-};
-
-static const char *const seccomp_known_flags[] = {
-  "SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
-  "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV",
-};
-
-static const char *const seccomp_archs[] = {
-  "SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM", "SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_M68K",
-  "SCMP_ARCH_MIPS", "SCMP_ARCH_MIPS64", "SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPSEL",
-  "SCMP_ARCH_MIPSEL64", "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PARISC", "SCMP_ARCH_PARISC64",
-  "SCMP_ARCH_PPC", "SCMP_ARCH_PPC64", "SCMP_ARCH_PPC64LE", "SCMP_ARCH_RISCV64", "SCMP_ARCH_S390",
-  "SCMP_ARCH_S390X", "SCMP_ARCH_SH", "SCMP_ARCH_SHEB", "SCMP_ARCH_X32", "SCMP_ARCH_X86",
-  "SCMP_ARCH_X86_64",
-};
-
-/* Only the architectures this libseccomp can resolve. */
-static char **
-supported_archs (size_t *len)
-{
-  char **v = xmalloc0 (N_ELEMENTS (seccomp_archs) * sizeof (char *));
-  size_t n = 0;
-  for (size_t i = 0; i < N_ELEMENTS (seccomp_archs); i++)
-    {
-      cleanup_free char *lower = xstrdup (seccomp_archs[i] + strlen ("SCMP_ARCH_"));
-      for (char *p = lower; *p; p++)
-        *p = tolower ((unsigned char) *p);
-      if (seccomp_arch_resolve_name (lower) != 0)
-        v[n++] = xstrdup (seccomp_archs[i]);
-    }
-  *len = n;
-  return v;
-}
-
-/* Flags the kernel and libseccomp both support (API level tells which). */
+/* Flags the running kernel accepts: casing loads filters itself with
+ * seccomp(2), so this is the kernel's answer, not libseccomp's. */
 static char **
 supported_flags (size_t *len)
 {
-  const char *names[4];
-  size_t n = 0;
-  unsigned int api = seccomp_api_get ();
+  const char *const *known = seccomp_known_flags ();
+  char **v;
+  size_t n = 0, total = 0;
 
-  names[n++] = "SECCOMP_FILTER_FLAG_TSYNC";
-  if (api >= 3)
-    names[n++] = "SECCOMP_FILTER_FLAG_LOG";
-  if (api >= 4)
-    names[n++] = "SECCOMP_FILTER_FLAG_SPEC_ALLOW";
-#ifdef SCMP_FLTATR_CTL_WAITKILL
-  if (api >= 7)
-    names[n++] = "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV";
-#endif
-  return strv_from (names, n, len);
+  while (known[total])
+    total++;
+  v = xmalloc0 ((total + 1) * sizeof (char *));
+  for (size_t i = 0; i < total; i++)
+    if (seccomp_flag_supported (known[i]))
+      v[n++] = xstrdup (known[i]);
+  *len = n;
+  return v;
 }
 
 static oci_features_seccomp *
@@ -152,11 +85,10 @@ seccomp_features (void)
   oci_features_seccomp *s = xmalloc0 (sizeof *s);
   s->has_enabled = true;
   s->enabled = true;
-  s->actions = strv_from (seccomp_actions, N_ELEMENTS (seccomp_actions), &s->actions_len);
-  s->operators = strv_from (seccomp_operators, N_ELEMENTS (seccomp_operators), &s->operators_len);
-  s->archs = supported_archs (&s->archs_len);
-  s->known_flags = strv_from (seccomp_known_flags, N_ELEMENTS (seccomp_known_flags),
-                              &s->known_flags_len);
+  s->actions = strv_from_null_terminated (seccomp_known_actions (), &s->actions_len);
+  s->operators = strv_from_null_terminated (seccomp_known_operators (), &s->operators_len);
+  s->archs = strv_from_null_terminated ((const char *const *) seccomp_known_archs (), &s->archs_len);
+  s->known_flags = strv_from_null_terminated (seccomp_known_flags (), &s->known_flags_len);
   s->supported_flags = supported_flags (&s->supported_flags_len);
   return s;
 }
@@ -168,9 +100,7 @@ linux_features (void)
   oci_features_linux *l = xmalloc0 (sizeof *l);
 
   l->namespaces = strv_from (namespaces, N_ELEMENTS (namespaces), &l->namespaces_len);
-#ifdef HAVE_LIBCAP
-  l->capabilities = known_capabilities (&l->capabilities_len);
-#endif
+  l->capabilities = strv_from_null_terminated (caps_known_names (), &l->capabilities_len);
   l->cgroup = xmalloc0 (sizeof *l->cgroup);
   l->cgroup->has_v1 = l->cgroup->v1 = true;
   l->cgroup->has_v2 = l->cgroup->v2 = true;

@@ -12,7 +12,5 @@ void validate_mounts (const oci_config *config, struct problem_list *out);
 void validate_linux (const oci_config *config, struct problem_list *out);
 void validate_seccomp (const oci_seccomp *seccomp, struct problem_list *out);
 
-/* Pure helpers, unit-tested. */
-int rlimit_resource_from_name (const char *name); /* -1 if unknown */
 
 #endif

@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "../error.h"
@@ -32,13 +33,19 @@ struct cgroup_options
   const char *cgroups_path; /* linux.cgroupsPath, may be NULL */
   bool systemd;             /* --systemd-cgroup */
   bool rootless;
+  /* linux.devices: each gets rwm access in the device rules (added after
+   * the default allow list), as runc does. */
+  const oci_device *devices;
+  size_t devices_len;
 };
 
 int cgroup_detect_mode (enum cgroup_mode *mode, casing_error_t *err);
 
 int cgroup_manager_create (const struct cgroup_options *opts, const oci_resources *resources,
                            struct cgroup_manager **out, casing_error_t *err);
-/* fd of the v2 leaf directory for CLONE_INTO_CGROUP, or -1. */
+/* fd of the v2 leaf directory for CLONE_INTO_CGROUP, or -1.  Only a pure v2
+ * host gets an fd: with v1 hierarchies (hybrid too) the caller must use
+ * cgroup_manager_enter, which places the process in every hierarchy. */
 int cgroup_manager_clone_fd (struct cgroup_manager *m);
 int cgroup_manager_enter (struct cgroup_manager *m, pid_t pid, casing_error_t *err);
 int cgroup_manager_apply (struct cgroup_manager *m, const oci_resources *resources, casing_error_t *err);
@@ -54,6 +61,12 @@ int cgroup_manager_is_frozen (struct cgroup_manager *m, bool *frozen, casing_err
 int cgroup_manager_update (struct cgroup_manager *m, const oci_resources *resources, casing_error_t *err);
 /* runc-compatible `events --stats` JSON object for "data". */
 char *cgroup_manager_stats_json (struct cgroup_manager *m, casing_error_t *err);
+/* OOM notifications (`events`): an fd to poll for POLLIN (v1: an eventfd
+ * registered on memory.oom_control; v2: inotify on memory.events).  After
+ * POLLIN, cgroup_manager_oom_read gives the number of OOM events since the
+ * last call (0 when memory.events changed for another reason). */
+int cgroup_manager_oom_fd (struct cgroup_manager *m, casing_error_t *err);
+int cgroup_manager_oom_read (struct cgroup_manager *m, int fd, uint64_t *count, casing_error_t *err);
 /* Kill what is left and remove every directory the manager created. */
 int cgroup_manager_destroy (struct cgroup_manager *m, casing_error_t *err);
 void cgroup_manager_free (struct cgroup_manager *m);

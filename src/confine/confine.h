@@ -8,21 +8,22 @@
  *   process_apply_rlimits(), process_apply_oom_score_adj(),
  *   process_apply_scheduler(), process_apply_io_priority(),
  *   process_apply_cpu_affinity(initial), process_apply_memory_policy()
- *   then, right before execve(), after the start signal:
- *   lsm_set_exec_label()
- *   process_set_user()            (setgroups/setresgid/setresuid, umask,
- *                                  keeping caps across the uid change)
- *   caps_apply()
- *   no_new_privs + seccomp_load() (in the order the filter needs)
- *   process_apply_cpu_affinity(final) after exec is not possible, so it is
- *   applied just before execve.
+ *   then, right before execve(), after the start signal, all in one call,
+ *   confine_before_exec(): final CPU affinity, lsm_set_exec_label(),
+ *   process_set_user() (setgroups/setresgid/setresuid, umask, keeping caps
+ *   across the uid change), caps, no_new_privs and seccomp_program_load() in the
+ *   order the filter needs; then seccomp_send_notify_fd() when a listener
+ *   fd came back, self_exe_check_exec_target() and execve().
  * seccomp_prepare() runs in the parent before clone (and in `exec`), so a bad
- * filter fails early and the child only loads it. */
+ * filter fails early, the listener is connected while its host path is
+ * still reachable, and the child only loads the filter.  self_exe_protect()
+ * runs first of all in create/run/exec. */
 #ifndef CASING_CONFINE_H
 #define CASING_CONFINE_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "../error.h"
@@ -33,15 +34,18 @@ struct seccomp_program; /* an opaque compiled filter */
 int seccomp_prepare (const oci_seccomp *seccomp, struct seccomp_program **out, casing_error_t *err);
 /* Load the filter.  When it has SCMP_ACT_NOTIFY rules the listener fd is
  * returned in *notify_fd (else -1). */
-int seccomp_load (struct seccomp_program *prog, int *notify_fd, casing_error_t *err);
-/* Send the notify fd and the container state to linux.seccomp.listenerPath. */
+int seccomp_program_load (struct seccomp_program *prog, int *notify_fd, casing_error_t *err);
+/* Send the notify fd and the container state (the OCI state JSON, its
+ * "pid" is used) to linux.seccomp.listenerPath, over the connection that
+ * seccomp_prepare() made when this is the program loaded by this process,
+ * else over a new one. */
 int seccomp_send_notify_fd (const oci_seccomp *seccomp, int notify_fd, const char *state_json,
                             casing_error_t *err);
 void seccomp_program_free (struct seccomp_program *prog);
 
 int caps_apply (const oci_capabilities *caps, casing_error_t *err);
-/* Fail on capability names libcap does not know; warn-and-skip those the
- * running kernel lacks. */
+/* Fail on capability names casing does not know (exact "CAP_XXX"); warn
+ * and skip those the running kernel lacks. */
 int caps_validate_names (const oci_capabilities *caps, casing_error_t *err);
 
 int lsm_set_exec_label (const oci_process *process, casing_error_t *err);
@@ -60,5 +64,53 @@ int process_set_no_new_privs (const oci_process *process, casing_error_t *err);
  * overwrite the casing binary through /proc/self/exe or /proc/PID/exe.
  * Called by create/run/exec before anything of the container is joined. */
 int self_exe_protect (casing_error_t *err);
+/* In the child, right before execve(path): fail when what would run (path,
+ * or the #! interpreter chain of a script) is the casing binary itself. */
+int self_exe_check_exec_target (const char *path, casing_error_t *err);
+/* The same for process.args[0] (resolved through the PATH of
+ * process.env); confine_before_exec() calls it first, while every
+ * capability is still held. */
+int self_exe_check_process (const oci_process *process, casing_error_t *err);
+
+/* All of the "right before execve()" steps, in the order they need:
+ * process_apply_cpu_affinity(final), lsm_set_exec_label, process_set_user,
+ * the capability sets, no_new_privs and seccomp_load.  With
+ * noNewPrivileges the filter is loaded last, so none of our setup is
+ * filtered; without it seccomp(2) needs CAP_SYS_ADMIN, so the filter is
+ * loaded after the uid change and the bounding-set drop but before the
+ * final capset (only capset and the ambient prctls run under it).
+ * *notify_fd gets the listener fd (or -1).  The caller then does
+ * seccomp_send_notify_fd(), self_exe_check_exec_target() and execve(). */
+int confine_before_exec (const oci_process *process, struct seccomp_program *prog, int *notify_fd,
+                         casing_error_t *err);
+
+/* ---- validation without side effects (create, `casing check`) ---- */
+int process_validate_rlimits (const oci_process *process, casing_error_t *err);
+int lsm_validate (const oci_process *process, casing_error_t *err);
+/* Everything of process.* and linux.seccomp/memoryPolicy that can be
+ * checked before the container exists; the first problem is returned. */
+int confine_validate (const oci_config *config, casing_error_t *err);
+/* The same, but every area's first problem, for `casing check`: returns the
+ * count; *problems is a NULL-terminated malloc'd array of malloc'd
+ * messages (free each, then the array). */
+size_t confine_collect_problems (const oci_config *config, char ***problems);
+
+/* ---- name tables for `casing features` and `casing check` ----
+ * NULL-terminated, static. */
+const char *const *caps_known_names (void);   /* CAP_CHOWN ... by value */
+const char *const *seccomp_known_actions (void);
+const char *const *seccomp_known_operators (void);
+const char *const *seccomp_known_flags (void); /* SECCOMP_FILTER_FLAG_* */
+bool seccomp_flag_supported (const char *flag); /* by the running kernel */
+/* SCMP_ARCH_* names of the libseccomp casing is built with (NULL-terminated,
+ * malloc'd array of static strings; free the array only). */
+const char **seccomp_known_archs (void);
+bool seccomp_built (void);
+bool apparmor_host_enabled (void);
+bool selinux_host_enabled (void);
+int rlimit_from_name (const char *name); /* RLIMIT_* -> resource, or -1 */
+/* Compiled filter's verdict for a syscall (SECCOMP_RET_*), for tests. */
+uint32_t seccomp_program_simulate (const struct seccomp_program *prog, const char *syscall_name,
+                                   const uint64_t args[6]);
 
 #endif

@@ -152,6 +152,11 @@ class Casing:
         """Run a casing command; returns Result with text stdout/stderr."""
         if args and args[0] in ("create", "run") and len(args) > 1:
             self.created.add(args[-1])
+        if args and (args[0] == "create" or (args[0] in ("run", "exec")
+                                             and any(a == "-d" or a.startswith("--detach") for a in args))):
+            # The container inherits our stdio and outlives the command: pipes
+            # would never reach EOF, so collect the command's output in files.
+            return self._run_detaching(args, global_args, stdin, env, pass_fds, timeout, check)
         p = subprocess.Popen(self.argv(*args, global_args=global_args),
                              stdin=subprocess.PIPE if input is not None else (stdin or subprocess.DEVNULL),
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
@@ -163,6 +168,24 @@ class Casing:
             out, err = p.communicate()
             raise
         r = Result(p, out, err)
+        if check and r.returncode != 0:
+            raise AssertionError("casing %s failed: %r" % (" ".join(args), r))
+        return r
+
+    def _run_detaching(self, args, global_args, stdin, env, pass_fds, timeout, check):
+        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+            p = subprocess.Popen(self.argv(*args, global_args=global_args),
+                                 stdin=stdin or subprocess.DEVNULL, stdout=out, stderr=err,
+                                 env=env, pass_fds=pass_fds)
+            try:
+                p.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+                raise
+            out.seek(0)
+            err.seek(0)
+            r = Result(p, out.read().decode(errors="replace"), err.read().decode(errors="replace"))
         if check and r.returncode != 0:
             raise AssertionError("casing %s failed: %r" % (" ".join(args), r))
         return r
@@ -197,3 +220,123 @@ def pid_alive(pid):
         return True
     except ProcessLookupError:
         return False
+
+
+# ---- helpers for the lifecycle tests ----
+
+SPEC_DIR = os.environ.get("SPEC_DIR", os.path.join(TOP, "..", "shared", "runtime-spec"))
+
+
+def unique_id(prefix="lc"):
+    """A container id no other test (or helper) uses: cgroup paths derive from it."""
+    return "%s-%d-%s" % (prefix, os.getpid(), os.urandom(4).hex())
+
+
+def state_validator():
+    """A jsonschema validator for state-schema.json, or None when the spec is absent."""
+    try:
+        import jsonschema
+    except ImportError:
+        return None
+    path = os.path.join(SPEC_DIR, "schema", "state-schema.json")
+    if not os.path.exists(path):
+        return None
+    base = "file://" + os.path.abspath(os.path.join(SPEC_DIR, "schema")) + "/"
+    with open(path) as f:
+        schema = json.load(f)
+    return jsonschema.Draft4Validator(schema, resolver=jsonschema.RefResolver(base, schema))
+
+
+def check_state_json(state):
+    """Validate an OCI state object (schema when available, else required keys)."""
+    v = state_validator()
+    if v is not None:
+        v.validate(state)
+    for key in ("ociVersion", "id", "status", "bundle"):
+        assert key in state, state
+
+
+def write_script(path, body):
+    """An executable /bin/sh script (hooks, helpers)."""
+    with open(path, "w") as f:
+        f.write("#!/bin/sh\n" + body + "\n")
+    os.chmod(path, 0o755)
+    return path
+
+
+def cgroup_dirs(pid):
+    """Host directories of every v1/v2 cgroup `pid` is in, except the root."""
+    dirs = []
+    with open("/proc/%d/cgroup" % pid) as f:
+        for line in f:
+            _, ctrls, path = line.rstrip("\n").split(":", 2)
+            if path == "/":
+                continue
+            if ctrls == "":
+                base = "/sys/fs/cgroup/unified" if os.path.isdir("/sys/fs/cgroup/unified") \
+                    else "/sys/fs/cgroup"
+            else:
+                name = ctrls.split(",")[0].replace("name=", "")
+                base = "/sys/fs/cgroup/" + ctrls
+                if not os.path.isdir(base):
+                    base = "/sys/fs/cgroup/" + name
+            d = base + path
+            if os.path.isdir(d):
+                dirs.append(d)
+    return dirs
+
+
+def ns_inode(pid, kind):
+    return os.stat("/proc/%d/ns/%s" % (pid, kind)).st_ino
+
+
+class ConsoleReceiver:
+    """A --console-socket listener: accept one connection, take the pty
+    master with SCM_RIGHTS (payload: the pty name)."""
+
+    def __init__(self, path):
+        import socket
+        import threading
+        self.path = path
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.bind(path)
+        self.sock.listen(1)
+        self.name = None
+        self.fd = None
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self):
+        import socket
+        conn, _ = self.sock.accept()
+        with conn:
+            msg, fds, _, _ = socket.recv_fds(conn, 4096, 4)
+            self.name = msg.decode()
+            self.fd = fds[0] if fds else None
+
+    def wait(self, timeout=10):
+        self.thread.join(timeout)
+        return self.fd
+
+    def read_until(self, needle, timeout=10):
+        """Read the pty master until `needle` (bytes) shows up."""
+        import select
+        buf = b""
+        deadline = time.monotonic() + timeout
+        while needle not in buf and time.monotonic() < deadline:
+            r, _, _ = select.select([self.fd], [], [], 0.2)
+            if r:
+                try:
+                    chunk = os.read(self.fd, 4096)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                buf += chunk
+        return buf
+
+    def close(self):
+        self.sock.close()
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None

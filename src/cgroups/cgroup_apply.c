@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* linux.resources to the container's cgroups, at create and on `update`. */
+#include <errno.h>
+#include <string.h>
+
+#include "cgroup_internal.h"
+#include "devices.h"
+#include "utils.h"
+
+static int
+apply_devices (struct cgroup_manager *m, const oci_resources *r, casing_error_t *err)
+{
+  cleanup_free struct device_rule *rules = NULL;
+  size_t n = 0;
+  struct cgroup_dir *d = cgroup_manager_dir_for (m, "devices");
+  if (d == NULL)
+    {
+      /* Refuse rather than run a container with every device open. */
+      return casing_error_set (err, ENOTSUP, "linux.resources.devices: the host has no devices controller");
+    }
+  if (device_rules_build (r ? r->devices : NULL, r ? r->devices_len : 0, m->devices, m->n_devices, &rules, &n, err)
+      < 0)
+    return -1;
+  if (cgroup_dir_is_v2 (d))
+    return cgroup_devices_bpf_apply (d, rules, n, err);
+  return cgroup_devices_v1_apply (d, rules, n, err);
+}
+
+static int
+apply_all (struct cgroup_manager *m, const oci_resources *r, bool update, casing_error_t *err)
+{
+  if (r == NULL)
+    return 0;
+  if (cgroup_apply_cpuset (m, r->cpu, err) < 0 || cgroup_apply_memory (m, r->memory, update, err) < 0
+      || cgroup_apply_cpu (m, r->cpu, err) < 0 || cgroup_apply_pids (m, r->pids, err) < 0
+      || cgroup_apply_blkio (m, r->block_io, err) < 0
+      || cgroup_apply_hugetlb (m, r->hugepage_limits, r->hugepage_limits_len, err) < 0
+      || cgroup_apply_network (m, r->network, err) < 0 || cgroup_apply_rdma (m, r->rdma, r->rdma_len, err) < 0
+      /* Last, so an explicit unified value wins over a converted one. */
+      || cgroup_apply_unified (m, r->unified, err) < 0)
+    return -1;
+  return 0;
+}
+
+int
+cgroup_manager_apply (struct cgroup_manager *m, const oci_resources *resources, casing_error_t *err)
+{
+  /* Device rules always apply: without them the container could open
+   * every device node of the host. */
+  if (!m->rootless && apply_devices (m, resources, err) < 0)
+    return -1;
+  return apply_all (m, resources, false, err);
+}
+
+int
+cgroup_manager_update (struct cgroup_manager *m, const oci_resources *resources, casing_error_t *err)
+{
+  if (resources && resources->devices && !m->rootless && apply_devices (m, resources, err) < 0)
+    return -1;
+  return apply_all (m, resources, true, err);
+}

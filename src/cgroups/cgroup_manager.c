@@ -1,0 +1,394 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The cgroupfs manager: one directory per hierarchy for the container,
+ * created before the container process starts and removed by `delete`. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cgroup_internal.h"
+#include "utils.h"
+
+bool
+cgroup_dir_is_v2 (const struct cgroup_dir *d)
+{
+  return d->h->v2;
+}
+
+struct cgroup_dir *
+cgroup_manager_v2_dir (struct cgroup_manager *m)
+{
+  for (size_t i = 0; i < m->n_dirs; i++)
+    if (m->dirs[i].h->v2)
+      return &m->dirs[i];
+  return NULL;
+}
+
+/* On v2 the freezer and the device filter are part of the core, not
+ * controllers listed in cgroup.controllers. */
+static bool
+v2_has (const struct cgroup_dir *d, const char *controller)
+{
+  return strcmp (controller, "freezer") == 0 || strcmp (controller, "devices") == 0
+         || cgroup_hierarchy_has (d->h, controller);
+}
+
+struct cgroup_dir *
+cgroup_manager_dir_for (struct cgroup_manager *m, const char *controller)
+{
+  struct cgroup_dir *v2 = NULL;
+  for (size_t i = 0; i < m->n_dirs; i++)
+    {
+      if (m->dirs[i].h->v2)
+        v2 = &m->dirs[i];
+      else if (cgroup_hierarchy_has (m->dirs[i].h, controller))
+        return &m->dirs[i];
+    }
+  /* Hybrid: a controller the host left to cgroup2 (hugetlb here). The core
+   * files only count on a pure v2 host: in hybrid mode the v1 freezer and
+   * devices controllers are the ones that act. */
+  if (v2 && (cgroup_hierarchy_has (v2->h, controller) || (m->host.mode == CGROUP_MODE_V2 && v2_has (v2, controller))))
+    return v2;
+  return NULL;
+}
+
+int
+cgroup_dir_write (struct cgroup_dir *d, const char *file, const char *value, casing_error_t *err)
+{
+  cleanup_close int fd = openat (d->fd, file, O_WRONLY | O_CLOEXEC);
+  if (fd < 0)
+    return casing_error_errno (err, "open `%s/%s`", d->full, file);
+  if (write (fd, value, strlen (value)) < 0)
+    return casing_error_errno (err, "write `%s` to `%s/%s`", value, d->full, file);
+  return 0;
+}
+
+int
+cgroup_dir_read (struct cgroup_dir *d, const char *file, char **out, casing_error_t *err)
+{
+  cleanup_close int fd = openat (d->fd, file, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return casing_error_errno (err, "open `%s/%s`", d->full, file);
+  return read_all_fd (fd, file, out, NULL, err);
+}
+
+bool
+cgroup_dir_has_file (struct cgroup_dir *d, const char *file)
+{
+  return faccessat (d->fd, file, F_OK, 0) == 0;
+}
+
+int
+cgroup_write (struct cgroup_manager *m, const char *controller, const char *file, const char *value,
+              casing_error_t *err)
+{
+  struct cgroup_dir *d = cgroup_manager_dir_for (m, controller);
+  if (d == NULL)
+    return casing_error_set (err, ENOTSUP, "the %s cgroup controller is not available on this host",
+                             controller);
+  return cgroup_dir_write (d, file, value, err);
+}
+
+/* mkdir every missing component of d->path below the mountpoint; d->created
+ * counts the trailing ones we made so destroy removes exactly those. */
+static int
+dir_make (struct cgroup_dir *d, casing_error_t *err)
+{
+  cleanup_close int cur = open (d->h->mountpoint, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  cleanup_free char *copy = xstrdup (d->path);
+  char *save = NULL;
+
+  if (cur < 0)
+    return casing_error_errno (err, "open `%s`", d->h->mountpoint);
+  d->created = 0;
+  for (char *c = strtok_r (copy, "/", &save); c; c = strtok_r (NULL, "/", &save))
+    {
+      if (d->h->v2 && cgroup_v2_enable_controllers_at (cur, d->h, err) < 0)
+        return casing_error_prefix (err, "cgroup `%s`", d->full);
+      if (mkdirat (cur, c, 0755) == 0)
+        d->created++;
+      else if (errno == EEXIST)
+        d->created = 0;
+      else
+        return casing_error_errno (err, "mkdir `%s` in `%s`", c, d->full);
+      int next = openat (cur, c, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (next < 0)
+        return casing_error_errno (err, "open `%s` in `%s`", c, d->full);
+      close (cur);
+      cur = next;
+      if (!d->h->v2 && cgroup_hierarchy_has (d->h, "cpuset") && cgroup_v1_cpuset_init_at (cur, err) < 0)
+        return casing_error_prefix (err, "cgroup `%s`", d->full);
+    }
+  d->fd = steal_fd (&cur);
+  return 0;
+}
+
+/* rmdir the leaf's own children (made by the container, e.g. with a cgroup
+ * namespace), deepest first. */
+static int
+remove_children (int dfd, const char *full, casing_error_t *err)
+{
+  int fd = dup (dfd);
+  if (fd < 0)
+    return casing_error_errno (err, "dup");
+  cleanup_dir DIR *dir = fdopendir (fd);
+  if (dir == NULL)
+    {
+      close (fd);
+      return casing_error_errno (err, "opendir `%s`", full);
+    }
+  struct dirent *de;
+  while ((de = readdir (dir)))
+    {
+      if (de->d_type != DT_DIR || strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
+        continue;
+      cleanup_close int sub = openat (dfd, de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      cleanup_free char *subfull = NULL;
+      xasprintf (&subfull, "%s/%s", full, de->d_name);
+      if (sub >= 0 && remove_children (sub, subfull, err) < 0)
+        return -1;
+      if (unlinkat (dfd, de->d_name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+        return casing_error_errno (err, "rmdir `%s`", subfull);
+    }
+  return 0;
+}
+
+/* rmdir fails with EBUSY while exiting tasks are still charged to the
+ * cgroup; they leave within milliseconds of SIGKILL. */
+static int
+rmdir_retry (const char *path)
+{
+  for (int i = 0; i < 500; i++)
+    {
+      if (rmdir (path) == 0 || errno == ENOENT)
+        return 0;
+      if (errno != EBUSY)
+        return -1;
+      usleep (10000);
+    }
+  return -1;
+}
+
+static int
+dir_remove (struct cgroup_dir *d, casing_error_t *err)
+{
+  if (d->created == 0)
+    return 0;
+  if (d->fd >= 0 && remove_children (d->fd, d->full, err) < 0)
+    return -1;
+  if (d->h->v2)
+    cgroup_v2_wait_unpopulated (d, 2000);
+  cleanup_free char *p = xstrdup (d->full);
+  for (int i = 0; i < d->created; i++)
+    {
+      if (rmdir_retry (p) < 0)
+        {
+          /* A parent shared with other containers stays. */
+          if (i > 0 && (errno == ENOTEMPTY || errno == EBUSY))
+            break;
+          return casing_error_errno (err, "rmdir `%s`", p);
+        }
+      char *slash = strrchr (p, '/');
+      if (slash == NULL)
+        break;
+      *slash = '\0';
+    }
+  d->created = 0;
+  return 0;
+}
+
+static void
+dirs_free (struct cgroup_manager *m)
+{
+  for (size_t i = 0; i < m->n_dirs; i++)
+    {
+      if (m->dirs[i].fd >= 0)
+        close (m->dirs[i].fd);
+      free (m->dirs[i].path);
+      free (m->dirs[i].full);
+    }
+  free (m->dirs);
+  m->dirs = NULL;
+  m->n_dirs = 0;
+}
+
+void
+cgroup_manager_free (struct cgroup_manager *m)
+{
+  if (m == NULL)
+    return;
+  dirs_free (m);
+  cgroup_host_free (&m->host);
+  free (m->devices);
+  free (m->id);
+  free (m->path);
+  free (m);
+}
+
+static struct cgroup_dir *
+add_dir (struct cgroup_manager *m, struct cgroup_hierarchy *h, const char *path)
+{
+  m->dirs = xrealloc (m->dirs, (m->n_dirs + 1) * sizeof (*m->dirs));
+  struct cgroup_dir *d = &m->dirs[m->n_dirs++];
+  memset (d, 0, sizeof (*d));
+  d->h = h;
+  d->fd = -1;
+  d->path = xstrdup (path);
+  xasprintf (&d->full, "%s%s", h->mountpoint, strcmp (path, "/") == 0 ? "" : path);
+  return d;
+}
+
+/* A leaf that already holds processes belongs to someone else. */
+static int
+check_unused (struct cgroup_dir *d, casing_error_t *err)
+{
+  cleanup_free char *procs = NULL;
+  if (d->created > 0 || cgroup_dir_read (d, "cgroup.procs", &procs, err) < 0)
+    return 0;
+  casing_error_release (err);
+  if (procs && *procs)
+    return casing_error_set (err, EBUSY, "linux.cgroupsPath: cgroup `%s` already has processes", d->full);
+  return 0;
+}
+
+static int
+create_dirs (struct cgroup_manager *m, const struct cgroup_options *opts, casing_error_t *err)
+{
+  cleanup_free char *self = NULL;
+  if (read_all_file ("/proc/self/cgroup", &self, NULL, err) < 0)
+    return -1;
+  for (size_t i = 0; i < m->host.n; i++)
+    {
+      struct cgroup_hierarchy *h = &m->host.h[i];
+      cleanup_free char *own = cgroup_path_own (self, h);
+      cleanup_free char *path = NULL;
+      if (cgroup_path_resolve (opts->cgroups_path, opts->id, own, h->v2, &path, err) < 0)
+        return -1;
+      struct cgroup_dir *d = add_dir (m, h, path);
+      if (m->path == NULL || h->v2)
+        {
+          free (m->path);
+          m->path = xstrdup (path);
+        }
+      if (dir_make (d, err) < 0)
+        {
+          if (!opts->rootless || (err && *err && (*err)->status != EACCES && (*err)->status != EPERM
+                                  && (*err)->status != EROFS))
+            return -1;
+          /* Rootless without a delegated subtree: run without this
+           * hierarchy, as runc does; limits asked for in it fail later. */
+          casing_error_release (err);
+          cleanup_casing_error casing_error_t ignored = NULL;
+          dir_remove (d, &ignored);
+          free (d->path);
+          free (d->full);
+          if (d->fd >= 0)
+            close (d->fd);
+          m->n_dirs--;
+          continue;
+        }
+      if (check_unused (d, err) < 0)
+        return -1;
+    }
+  return 0;
+}
+
+/* Only type and numbers matter for the rules; the caller's config may go
+ * away before cgroup_manager_apply. */
+static void
+copy_devices (struct cgroup_manager *m, const oci_device *devs, size_t n)
+{
+  m->devices = n ? xmalloc0 (n * sizeof (*m->devices)) : NULL;
+  for (size_t i = 0; i < n; i++)
+    {
+      const char *t = devs[i].type ? devs[i].type : "";
+      m->devices[m->n_devices] = devs[i];
+      m->devices[m->n_devices].path = NULL;
+      m->devices[m->n_devices].type = (char *) (t[0] == 'b' ? "b" : t[0] == 'c' ? "c" : t[0] == 'u' ? "u" : "p");
+      m->n_devices++;
+    }
+}
+
+int
+cgroup_manager_create (const struct cgroup_options *opts, const oci_resources *resources,
+                       struct cgroup_manager **out, casing_error_t *err)
+{
+  struct cgroup_manager *m = xmalloc0 (sizeof (*m));
+  m->id = xstrdup (opts->id);
+  m->systemd = opts->systemd;
+  m->rootless = opts->rootless;
+  copy_devices (m, opts->devices, opts->devices_len);
+  (void) resources; /* applied by cgroup_manager_apply once the process exists */
+  if (cgroup_host_detect (&m->host, err) < 0)
+    goto fail;
+  if (opts->systemd && cgroup_systemd_create (m, opts, err) < 0)
+    goto fail;
+  if (create_dirs (m, opts, err) < 0)
+    {
+      cleanup_casing_error casing_error_t ignored = NULL;
+      for (size_t i = 0; i < m->n_dirs; i++)
+        dir_remove (&m->dirs[i], &ignored);
+      goto fail;
+    }
+  *out = m;
+  return 0;
+fail:
+  cgroup_manager_free (m);
+  return -1;
+}
+
+int
+cgroup_manager_clone_fd (struct cgroup_manager *m)
+{
+  /* Only a pure v2 host can place the child with clone3 alone; with v1
+   * hierarchies cgroup_manager_enter has to run anyway. */
+  struct cgroup_dir *d = cgroup_manager_v2_dir (m);
+  if (m->host.mode != CGROUP_MODE_V2 || d == NULL)
+    return -1;
+  return d->fd;
+}
+
+int
+cgroup_manager_enter (struct cgroup_manager *m, pid_t pid, casing_error_t *err)
+{
+  char buf[32];
+  snprintf (buf, sizeof buf, "%d", (int) pid);
+  for (size_t i = 0; i < m->n_dirs; i++)
+    if (cgroup_dir_write (&m->dirs[i], "cgroup.procs", buf, err) < 0)
+      return -1;
+  return 0;
+}
+
+int
+cgroup_manager_destroy (struct cgroup_manager *m, casing_error_t *err)
+{
+  cleanup_casing_error casing_error_t kill_err = NULL;
+  int ret = 0;
+
+  /* A failed kill (nothing left, freezer gone) must not keep the
+   * directories: removing them is what reports a real leftover. */
+  cgroup_manager_kill_all (m, SIGKILL, &kill_err);
+  /* Go on after a failure: every other hierarchy still gets cleaned, and
+   * the first error is the one reported. */
+  for (size_t i = 0; i < m->n_dirs; i++)
+    {
+      cleanup_casing_error casing_error_t e = NULL;
+      if (dir_remove (&m->dirs[i], ret < 0 ? &e : err) < 0)
+        ret = -1;
+    }
+  if (ret < 0)
+    return casing_error_prefix (err, "delete the cgroups of `%s`", m->id);
+  return 0;
+}
+
+/* Used by cgroup_state.c to rebuild the manager from the state file. */
+struct cgroup_dir *
+cgroup_manager_add_dir (struct cgroup_manager *m, struct cgroup_hierarchy *h, const char *path, int created)
+{
+  struct cgroup_dir *d = add_dir (m, h, path);
+  d->created = created;
+  d->fd = open (d->full, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  return d;
+}

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Capability names, kept here rather than taken from libcap so that
+ * validation and `casing features` give the same answer in a build without
+ * libcap. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../log.h"
+#include "../utils.h"
+#include "caps.h"
+#include "confine.h"
+
+static const char *const cap_names[] = {
+  "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER",
+  "CAP_FSETID", "CAP_KILL", "CAP_SETGID", "CAP_SETUID",
+  "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST",
+  "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER",
+  "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE",
+  "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
+  "CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD",
+  "CAP_LEASE", "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP",
+  "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM",
+  "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF",
+  "CAP_CHECKPOINT_RESTORE", NULL,
+};
+
+#define N_CAP_NAMES ((int) (sizeof cap_names / sizeof cap_names[0]) - 1)
+
+const char *const *
+caps_known_names (void)
+{
+  return cap_names;
+}
+
+int
+cap_from_name_strict (const char *name)
+{
+  for (int i = 0; i < N_CAP_NAMES; i++)
+    if (strcmp (cap_names[i], name) == 0)
+      return i;
+  return -1;
+}
+
+int
+caps_last_cap (void)
+{
+  static int cached = -1;
+  cleanup_free char *buf = NULL;
+  int64_t v;
+
+  if (cached >= 0)
+    return cached;
+  /* Read-only and not security relevant: a plain read is enough, and it
+   * is done once, on the host, before anything of the container exists. */
+  if (read_all_file ("/proc/sys/kernel/cap_last_cap", &buf, NULL, NULL) == 0)
+    {
+      buf[strcspn (buf, "\n")] = '\0';
+      if (parse_int64 (buf, &v) == 0 && v >= 0 && v < 64)
+        cached = (int) v;
+    }
+  if (cached < 0)
+    cached = N_CAP_NAMES - 1;
+  return cached;
+}
+
+static int
+parse_set (const char *set, char **names, size_t n, uint64_t *mask, casing_error_t *err)
+{
+  int last = caps_last_cap ();
+
+  *mask = 0;
+  for (size_t i = 0; i < n; i++)
+    {
+      int v = cap_from_name_strict (names[i]);
+      if (v < 0)
+        {
+          /* A number past our table may still be a capability the kernel
+           * knows but we do not: still an error, it has no name we accept. */
+          return casing_error_set (err, 0, "process.capabilities.%s: unknown capability \"%s\"",
+                                   set, names[i]);
+        }
+      if (v > last)
+        {
+          log_warning ("process.capabilities.%s: %s is not known to the running kernel, skipped", set,
+                       names[i]);
+          continue;
+        }
+      *mask |= 1ULL << v;
+    }
+  return 0;
+}
+
+int
+caps_parse (const oci_capabilities *caps, struct caps_masks *out, casing_error_t *err)
+{
+  memset (out, 0, sizeof *out);
+  if (caps == NULL)
+    return 0;
+  if (parse_set ("bounding", caps->bounding, caps->bounding_len, &out->bounding, err) < 0
+      || parse_set ("effective", caps->effective, caps->effective_len, &out->effective, err) < 0
+      || parse_set ("inheritable", caps->inheritable, caps->inheritable_len, &out->inheritable, err) < 0
+      || parse_set ("permitted", caps->permitted, caps->permitted_len, &out->permitted, err) < 0
+      || parse_set ("ambient", caps->ambient, caps->ambient_len, &out->ambient, err) < 0)
+    return -1;
+  return 0;
+}
+
+int
+caps_validate_names (const oci_capabilities *caps, casing_error_t *err)
+{
+  struct caps_masks m;
+  return caps_parse (caps, &m, err);
+}

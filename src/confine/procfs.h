@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Verified access to procfs, for every area that writes into /proc.
+ *
+ * A container config can mount anything over /proc or over a file below it
+ * (CVE-2025-31133, CVE-2025-52565, CVE-2025-52881: a bind mount of
+ * /proc/sys/kernel/core_pattern over /proc/self/attr/exec turns "write the
+ * LSM label" into "write a host sysctl").  So a path below /proc is never
+ * opened by name: it is resolved from a procfs root handle that is checked
+ * to be the root of a real procfs, without crossing a mount point and without
+ * following magic links, and the result is checked to be on procfs too. */
+#ifndef CASING_CONFINE_PROCFS_H
+#define CASING_CONFINE_PROCFS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../error.h"
+
+/* The procfs root handle (O_PATH, cached, O_CLOEXEC).  A private procfs
+ * instance (fsopen) when the kernel allows it, else /proc after checking it
+ * is the root of a procfs.  Do not close it. */
+int procfs_root (casing_error_t *err);
+
+/* Open `path` below procfs ("self/attr/exec", "thread-self/oom_score_adj";
+ * a leading "/proc/" is accepted and ignored).  `flags` are open(2) flags;
+ * O_CLOEXEC is always added.  Fails when the path leaves the procfs mount,
+ * crosses a mount point or does not end on procfs. */
+int procfs_open_verified (const char *path, int flags, casing_error_t *err);
+
+/* Open, write `data` (len bytes) in one write(2), close. */
+int procfs_write_verified (const char *path, const char *data, size_t len, casing_error_t *err);
+
+/* 0 when fd is on procfs, else < 0 with `what` in the message. */
+int procfs_check_fd (int fd, const char *what, casing_error_t *err);
+
+/* For tests: resolve without openat2(2), as on kernels before 5.6, and/or
+ * without a private procfs instance, as when proc cannot be mounted. */
+void procfs_test_options (bool no_openat2, bool no_private_proc);
+/* For tests: forget the cached root handle. */
+void procfs_reset (void);
+
+#endif

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "../utils.h"
+#include "confine.h"
+
+static const struct
+{
+  const char *name;
+  int resource;
+} rlimit_table[] = {
+  { "RLIMIT_AS", RLIMIT_AS },
+  { "RLIMIT_CORE", RLIMIT_CORE },
+  { "RLIMIT_CPU", RLIMIT_CPU },
+  { "RLIMIT_DATA", RLIMIT_DATA },
+  { "RLIMIT_FSIZE", RLIMIT_FSIZE },
+  { "RLIMIT_LOCKS", RLIMIT_LOCKS },
+  { "RLIMIT_MEMLOCK", RLIMIT_MEMLOCK },
+  { "RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE },
+  { "RLIMIT_NICE", RLIMIT_NICE },
+  { "RLIMIT_NOFILE", RLIMIT_NOFILE },
+  { "RLIMIT_NPROC", RLIMIT_NPROC },
+  { "RLIMIT_RSS", RLIMIT_RSS },
+  { "RLIMIT_RTPRIO", RLIMIT_RTPRIO },
+  { "RLIMIT_RTTIME", RLIMIT_RTTIME },
+  { "RLIMIT_SIGPENDING", RLIMIT_SIGPENDING },
+  { "RLIMIT_STACK", RLIMIT_STACK },
+};
+
+int
+rlimit_from_name (const char *name)
+{
+  for (size_t i = 0; i < sizeof rlimit_table / sizeof rlimit_table[0]; i++)
+    if (strcmp (rlimit_table[i].name, name) == 0)
+      return rlimit_table[i].resource;
+  return -1;
+}
+
+int
+process_validate_rlimits (const oci_process *process, casing_error_t *err)
+{
+  uint32_t seen = 0;
+
+  if (process == NULL)
+    return 0;
+  for (size_t i = 0; i < process->rlimits_len; i++)
+    {
+      const oci_rlimit *r = &process->rlimits[i];
+      int res = rlimit_from_name (r->type);
+      if (res < 0)
+        return casing_error_set (err, 0, "process.rlimits[%zu].type: unknown resource \"%s\"", i, r->type);
+      if (seen & (1u << res))
+        return casing_error_set (err, 0, "process.rlimits[%zu].type: \"%s\" is set twice", i, r->type);
+      seen |= 1u << res;
+      if (r->soft > r->hard)
+        return casing_error_set (err, 0, "process.rlimits[%zu]: %s soft limit %llu is above the hard limit %llu",
+                                 i, r->type, (unsigned long long) r->soft, (unsigned long long) r->hard);
+    }
+  return 0;
+}
+
+int
+process_apply_rlimits (const oci_process *process, casing_error_t *err)
+{
+  if (process_validate_rlimits (process, err) < 0)
+    return -1;
+  for (size_t i = 0; process && i < process->rlimits_len; i++)
+    {
+      const oci_rlimit *r = &process->rlimits[i];
+      struct rlimit rl = { .rlim_cur = r->soft, .rlim_max = r->hard };
+
+      if (setrlimit (rlimit_from_name (r->type), &rl) < 0)
+        {
+          int saved = errno;
+          struct rlimit cur;
+          if (saved == EPERM && getrlimit (rlimit_from_name (r->type), &cur) == 0 && r->hard > cur.rlim_max)
+            return casing_error_set (err, saved,
+                                     "process.rlimits: setrlimit %s (hard %llu is above the current hard limit %llu "
+                                     "and raising it needs CAP_SYS_RESOURCE)",
+                                     r->type, (unsigned long long) r->hard, (unsigned long long) cur.rlim_max);
+          return casing_error_set (err, saved, "process.rlimits: setrlimit %s", r->type);
+        }
+    }
+  return 0;
+}

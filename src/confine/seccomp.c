@@ -1,0 +1,415 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Compile linux.seccomp into a BPF program, in the parent: a bad profile
+ * fails before anything is created, and the child only has to load it. */
+#include <ctype.h>
+#include <errno.h>
+#include <linux/audit.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#ifdef HAVE_SECCOMP
+#include <seccomp.h>
+#endif
+
+#include "../log.h"
+#include "../utils.h"
+#include "seccomp_internal.h"
+
+void
+seccomp_program_free (struct seccomp_program *prog)
+{
+  if (prog == NULL)
+    return;
+  if (prog->listener_sock >= 0)
+    close (prog->listener_sock);
+  if (seccomp_loaded_program == prog)
+    seccomp_loaded_program = NULL;
+  free (prog->listener_path);
+  free (prog->insns);
+  free (prog);
+}
+
+#ifdef HAVE_SECCOMP
+
+/* `field` is the JSON path for messages; errno_ret applies to ERRNO/TRACE. */
+static int
+parse_action (const char *field, const char *name, bool has_errno, uint32_t errno_ret, uint32_t *out,
+              casing_error_t *err)
+{
+  uint32_t e = has_errno ? errno_ret : EPERM;
+  bool takes_errno = false;
+
+  if (strcmp (name, "SCMP_ACT_KILL") == 0 || strcmp (name, "SCMP_ACT_KILL_THREAD") == 0)
+    *out = SCMP_ACT_KILL_THREAD;
+  else if (strcmp (name, "SCMP_ACT_KILL_PROCESS") == 0)
+    *out = SCMP_ACT_KILL_PROCESS;
+  else if (strcmp (name, "SCMP_ACT_TRAP") == 0)
+    *out = SCMP_ACT_TRAP;
+  else if (strcmp (name, "SCMP_ACT_ERRNO") == 0)
+    *out = SCMP_ACT_ERRNO (e), takes_errno = true;
+  else if (strcmp (name, "SCMP_ACT_TRACE") == 0)
+    *out = SCMP_ACT_TRACE (e), takes_errno = true;
+  else if (strcmp (name, "SCMP_ACT_ALLOW") == 0)
+    *out = SCMP_ACT_ALLOW;
+  else if (strcmp (name, "SCMP_ACT_LOG") == 0)
+    *out = SCMP_ACT_LOG;
+  else if (strcmp (name, "SCMP_ACT_NOTIFY") == 0)
+    *out = SCMP_ACT_NOTIFY;
+  else
+    return casing_error_set (err, 0, "%s: unknown action \"%s\"", field, name);
+  /* config-linux.md: an errno with an action that takes none is an error. */
+  if (has_errno && ! takes_errno)
+    return casing_error_set (err, 0, "%s: %s does not take an errno return", field, name);
+  if (takes_errno && e > 0xffff)
+    return casing_error_set (err, 0, "%s: errno return %u is out of range", field, e);
+  return 0;
+}
+
+static int
+parse_op (const char *field, const char *name, enum scmp_compare *out, casing_error_t *err)
+{
+  static const struct
+  {
+    const char *name;
+    enum scmp_compare op;
+  } ops[] = {
+    { "SCMP_CMP_NE", SCMP_CMP_NE }, { "SCMP_CMP_LT", SCMP_CMP_LT }, { "SCMP_CMP_LE", SCMP_CMP_LE },
+    { "SCMP_CMP_EQ", SCMP_CMP_EQ }, { "SCMP_CMP_GE", SCMP_CMP_GE }, { "SCMP_CMP_GT", SCMP_CMP_GT },
+    { "SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ },
+  };
+  for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+    if (strcmp (ops[i].name, name) == 0)
+      {
+        *out = ops[i].op;
+        return 0;
+      }
+  return casing_error_set (err, 0, "%s: unknown operator \"%s\"", field, name);
+}
+
+/* The spec's list (config-linux.md, libseccomp 2.6); the ones this
+ * libseccomp resolves are what we support. */
+static const char *const spec_archs[] = {
+  "SCMP_ARCH_X86", "SCMP_ARCH_X86_64", "SCMP_ARCH_X32", "SCMP_ARCH_ARM", "SCMP_ARCH_AARCH64",
+  "SCMP_ARCH_MIPS", "SCMP_ARCH_MIPS64", "SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPSEL", "SCMP_ARCH_MIPSEL64",
+  "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC", "SCMP_ARCH_PPC64", "SCMP_ARCH_PPC64LE", "SCMP_ARCH_S390",
+  "SCMP_ARCH_S390X", "SCMP_ARCH_PARISC", "SCMP_ARCH_PARISC64", "SCMP_ARCH_RISCV64", "SCMP_ARCH_LOONGARCH64",
+  "SCMP_ARCH_M68K", "SCMP_ARCH_SH", "SCMP_ARCH_SHEB", NULL,
+};
+
+static bool
+in_spec_archs (const char *name)
+{
+  for (size_t i = 0; spec_archs[i]; i++)
+    if (strcmp (spec_archs[i], name) == 0)
+      return true;
+  return false;
+}
+
+/* "SCMP_ARCH_X86_64" -> libseccomp's "x86_64".  Architectures the spec
+ * lists but this libseccomp does not know are skipped with a warning: the
+ * filter cannot match them anyway. */
+static int
+add_arch (scmp_filter_ctx ctx, size_t i, const char *name, casing_error_t *err)
+{
+  char lower[32];
+  uint32_t token;
+  size_t n;
+  int r;
+
+  if (strncmp (name, "SCMP_ARCH_", 10) != 0 || (n = strlen (name + 10)) == 0 || n >= sizeof lower)
+    return casing_error_set (err, 0, "linux.seccomp.architectures[%zu]: unknown architecture \"%s\"", i, name);
+  for (size_t k = 0; k <= n; k++)
+    lower[k] = tolower ((unsigned char) name[10 + k]);
+  token = seccomp_arch_resolve_name (lower);
+  if (token == 0 && ! in_spec_archs (name))
+    return casing_error_set (err, 0, "linux.seccomp.architectures[%zu]: unknown architecture \"%s\"", i, name);
+  if (token == 0)
+    {
+      log_warning ("linux.seccomp.architectures: %s is not supported by libseccomp %u.%u, skipped", name,
+                   seccomp_version ()->major, seccomp_version ()->minor);
+      return 0;
+    }
+  r = seccomp_arch_add (ctx, token);
+  if (r < 0 && r != -EEXIST)
+    return casing_error_set (err, -r, "linux.seccomp.architectures: add %s", name);
+  return 0;
+}
+
+static bool
+has_repeated_index (const oci_seccomp_syscall *s)
+{
+  for (size_t i = 0; i < s->args_len; i++)
+    for (size_t j = i + 1; j < s->args_len; j++)
+      if (s->args[i].index == s->args[j].index)
+        return true;
+  return false;
+}
+
+static int
+add_rule (scmp_filter_ctx ctx, size_t ri, const oci_seccomp_syscall *s, uint32_t action, int nr,
+          const char *name, casing_error_t *err)
+{
+  struct scmp_arg_cmp cmp[6];
+  char field[96];
+  bool split = has_repeated_index (s);
+  size_t n = 0;
+  int r;
+
+  if (s->args_len > 6 && ! split)
+    return casing_error_set (err, 0, "linux.seccomp.syscalls[%zu].args: more than 6 arguments", ri);
+  for (size_t a = 0; a < s->args_len; a++)
+    {
+      const oci_seccomp_arg *arg = &s->args[a];
+      enum scmp_compare op = SCMP_CMP_EQ;
+
+      snprintf (field, sizeof field, "linux.seccomp.syscalls[%zu].args[%zu].op", ri, a);
+      if (parse_op (field, arg->op, &op, err) < 0)
+        return -1;
+      if (arg->index > 5)
+        return casing_error_set (err, 0, "linux.seccomp.syscalls[%zu].args[%zu].index: %u is above 5", ri, a,
+                                 arg->index);
+      /* For MASKED_EQ `value` is the mask and `valueTwo` the datum, as in
+       * libseccomp's SCMP_A0(SCMP_CMP_MASKED_EQ, mask, datum). */
+      cmp[n++] = (struct scmp_arg_cmp) { arg->index, op, arg->value, arg->has_value_two ? arg->value_two : 0 };
+      /* libseccomp wants one comparison per argument in a rule: several on
+       * the same argument become separate rules, as runc and crun do. */
+      if (split)
+        {
+          r = seccomp_rule_add_array (ctx, action, nr, 1, cmp);
+          n = 0;
+          if (r < 0 && r != -EEXIST)
+            goto fail;
+        }
+    }
+  if (split)
+    return 0;
+  r = seccomp_rule_add_array (ctx, action, nr, n, cmp);
+  if (r >= 0)
+    return 0;
+fail:
+  if (r == -EEXIST)
+    {
+      /* A second rule for the same syscall and arguments: the first wins. */
+      log_debug ("linux.seccomp.syscalls[%zu]: duplicate rule ignored", ri);
+      return 0;
+    }
+  return casing_error_set (err, -r, "linux.seccomp.syscalls[%zu]: add rule for \"%s\"", ri, name);
+}
+
+static int
+add_syscalls (scmp_filter_ctx ctx, const oci_seccomp *sc, uint32_t default_action, bool *notify, casing_error_t *err)
+{
+  char field[64];
+
+  for (size_t i = 0; i < sc->syscalls_len; i++)
+    {
+      const oci_seccomp_syscall *s = &sc->syscalls[i];
+      uint32_t action;
+
+      snprintf (field, sizeof field, "linux.seccomp.syscalls[%zu].action", i);
+      if (parse_action (field, s->action, s->has_errno_ret, s->errno_ret, &action, err) < 0)
+        return -1;
+      if (action == SCMP_ACT_NOTIFY)
+        *notify = true;
+      /* libseccomp refuses a rule whose action is the default one; it would
+       * change nothing anyway. */
+      if (action == default_action)
+        continue;
+      for (size_t k = 0; k < s->names_len; k++)
+        {
+          int nr = seccomp_syscall_resolve_name (s->names[k]);
+          if (nr == __NR_SCMP_ERROR)
+            {
+              /* Profiles list syscalls of newer kernels and other arches;
+               * skipping them is what runc and crun do. */
+              log_debug ("linux.seccomp.syscalls[%zu]: unknown syscall \"%s\" skipped", i, s->names[k]);
+              continue;
+            }
+          if (add_rule (ctx, i, s, action, nr, s->names[k], err) < 0)
+            return -1;
+        }
+    }
+  return 0;
+}
+
+static int
+export_program (scmp_filter_ctx ctx, struct seccomp_program *prog, casing_error_t *err)
+{
+  cleanup_close int fd = memfd_create ("casing-seccomp", MFD_CLOEXEC);
+  cleanup_free char *buf = NULL;
+  size_t len;
+  int r;
+
+  if (fd < 0)
+    return casing_error_errno (err, "linux.seccomp: memfd_create");
+  r = seccomp_export_bpf (ctx, fd);
+  if (r < 0)
+    return casing_error_set (err, -r, "linux.seccomp: export the filter");
+  if (lseek (fd, 0, SEEK_SET) < 0)
+    return casing_error_errno (err, "linux.seccomp: lseek");
+  if (read_all_fd (fd, "seccomp program", &buf, &len, err) < 0)
+    return -1;
+  if (len == 0 || len % sizeof (struct sock_filter) != 0 || len / sizeof (struct sock_filter) > BPF_MAXINSNS)
+    return casing_error_set (err, 0, "linux.seccomp: the compiled filter has %zu instructions (the kernel takes %d)",
+                             len / sizeof (struct sock_filter), BPF_MAXINSNS);
+  prog->insns = (struct sock_filter *) steal_pointer (&buf);
+  prog->len = len / sizeof (struct sock_filter);
+  return 0;
+}
+
+static int
+compile (scmp_filter_ctx ctx, const oci_seccomp *sc, uint32_t default_action, struct seccomp_program *prog,
+         casing_error_t *err)
+{
+  for (size_t i = 0; i < sc->architectures_len; i++)
+    if (add_arch (ctx, i, sc->architectures[i], err) < 0)
+      return -1;
+  for (size_t i = 0; i < sc->flags_len; i++)
+    {
+      unsigned int bit = seccomp_flag_from_name (sc->flags[i]);
+      if (bit == 0)
+        return casing_error_set (err, 0, "linux.seccomp.flags[%zu]: unknown flag \"%s\"", i, sc->flags[i]);
+      prog->flags |= bit;
+    }
+  if (add_syscalls (ctx, sc, default_action, &prog->notify, err) < 0)
+    return -1;
+  if (prog->notify && sc->listener_path == NULL)
+    return casing_error_set (err, 0, "linux.seccomp: SCMP_ACT_NOTIFY is used but listenerPath is not set");
+  if (sc->listener_metadata && sc->listener_path == NULL)
+    return casing_error_set (err, 0, "linux.seccomp.listenerMetadata: set without listenerPath");
+  return export_program (ctx, prog, err);
+}
+
+int
+seccomp_compile (const oci_seccomp *sc, struct seccomp_program **out, casing_error_t *err)
+{
+  struct seccomp_program *prog;
+  uint32_t default_action;
+  scmp_filter_ctx ctx;
+  int r;
+
+  *out = NULL;
+  if (sc == NULL)
+    return 0;
+  if (parse_action ("linux.seccomp.defaultAction", sc->default_action, sc->has_default_errno_ret,
+                    sc->default_errno_ret, &default_action, err) < 0)
+    return -1;
+  ctx = seccomp_init (default_action);
+  if (ctx == NULL)
+    return casing_error_set (err, 0, "linux.seccomp: seccomp_init failed");
+  prog = xmalloc0 (sizeof *prog);
+  prog->listener_sock = -1;
+  prog->notify = default_action == SCMP_ACT_NOTIFY;
+  r = compile (ctx, sc, default_action, prog, err);
+  seccomp_release (ctx);
+  if (r == 0)
+    r = seccomp_check_execve (prog, err);
+  if (r < 0)
+    {
+      seccomp_program_free (prog);
+      return -1;
+    }
+  *out = prog;
+  return 0;
+}
+
+int
+seccomp_prepare (const oci_seccomp *sc, struct seccomp_program **out, casing_error_t *err)
+{
+  struct seccomp_program *prog;
+
+  if (seccomp_compile (sc, out, err) < 0)
+    return -1;
+  prog = *out;
+  if (prog && prog->notify)
+    {
+      prog->listener_sock = seccomp_listener_connect (sc->listener_path, err);
+      if (prog->listener_sock < 0)
+        {
+          seccomp_program_free (prog);
+          *out = NULL;
+          return casing_error_prefix (err, "linux.seccomp.listenerPath");
+        }
+      prog->listener_path = xstrdup (sc->listener_path);
+    }
+  return 0;
+}
+
+const char **
+seccomp_known_archs (void)
+{
+  size_t n = sizeof spec_archs / sizeof spec_archs[0], k = 0;
+  const char **out = xmalloc0 (n * sizeof *out);
+  char lower[32];
+
+  for (size_t i = 0; spec_archs[i]; i++)
+    {
+      size_t j;
+      for (j = 0; spec_archs[i][10 + j] && j < sizeof lower - 1; j++)
+        lower[j] = tolower ((unsigned char) spec_archs[i][10 + j]);
+      lower[j] = '\0';
+      if (seccomp_arch_resolve_name (lower) != 0)
+        out[k++] = spec_archs[i];
+    }
+  return out;
+}
+
+bool
+seccomp_built (void)
+{
+  return true;
+}
+
+uint32_t
+seccomp_program_simulate (const struct seccomp_program *prog, const char *syscall_name, const uint64_t args[6])
+{
+  int nr = seccomp_syscall_resolve_name (syscall_name);
+  if (prog == NULL)
+    return SCMP_ACT_ALLOW;
+  if (nr == __NR_SCMP_ERROR)
+    return SCMP_ACT_KILL_PROCESS;
+  return seccomp_simulate (prog, nr, args);
+}
+
+#else /* ! HAVE_SECCOMP */
+
+const char **
+seccomp_known_archs (void)
+{
+  return xmalloc0 (sizeof (const char *));
+}
+
+bool
+seccomp_built (void)
+{
+  return false;
+}
+
+uint32_t
+seccomp_program_simulate (const struct seccomp_program *prog, const char *syscall_name, const uint64_t args[6])
+{
+  (void) prog;
+  (void) syscall_name;
+  (void) args;
+  return 0x7fff0000U; /* SECCOMP_RET_ALLOW: no program without libseccomp */
+}
+
+int
+seccomp_prepare (const oci_seccomp *sc, struct seccomp_program **out, casing_error_t *err)
+{
+  *out = NULL;
+  if (sc == NULL)
+    return 0;
+  return casing_error_set (err, 0, "seccomp requested by linux.seccomp but casing was built without libseccomp");
+}
+
+int
+seccomp_compile (const oci_seccomp *sc, struct seccomp_program **out, casing_error_t *err)
+{
+  return seccomp_prepare (sc, out, err);
+}
+
+#endif

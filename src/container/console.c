@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "../utils.h"
+#include "console.h"
+
+#ifndef TIOCGPTPEER
+#define TIOCGPTPEER _IO ('T', 0x41)
+#endif
+
+int
+console_open_pty (const oci_console_size *size, int *master, int *slave, char **name,
+                  casing_error_t *err)
+{
+  cleanup_close int m = open ("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+  char buf[128];
+  int s;
+
+  if (m < 0)
+    return casing_error_errno (err, "open `/dev/ptmx`");
+  if (unlockpt (m) < 0)
+    return casing_error_errno (err, "unlockpt");
+  if (ptsname_r (m, buf, sizeof buf) != 0)
+    return casing_error_errno (err, "ptsname");
+  /* TIOCGPTPEER opens the slave of *this* master even if the name resolves
+   * elsewhere (a devpts without newinstance, a hostile /dev/pts). */
+  s = ioctl (m, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (s < 0)
+    s = open (buf, O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (s < 0)
+    return casing_error_errno (err, "open the pty slave `%s`", buf);
+  if (size && size->height && size->width)
+    {
+      struct winsize ws = { .ws_row = size->height, .ws_col = size->width };
+      if (ioctl (s, TIOCSWINSZ, &ws) < 0)
+        {
+          int saved = errno;
+          close (s);
+          return casing_error_set (err, saved, "set the console size");
+        }
+    }
+  *slave = s;
+  *master = steal_fd (&m);
+  *name = xstrdup (buf);
+  return 0;
+}
+
+int
+console_make_controlling (int slave, casing_error_t *err)
+{
+  if (ioctl (slave, TIOCSCTTY, 0) < 0)
+    return casing_error_errno (err, "make the pty the controlling terminal");
+  for (int fd = 0; fd < 3; fd++)
+    if (dup2 (slave, fd) < 0)
+      return casing_error_errno (err, "dup2 the pty to fd %d", fd);
+  return 0;
+}
+
+int
+console_socket_connect (const char *path, casing_error_t *err)
+{
+  struct sockaddr_un addr = { .sun_family = AF_UNIX };
+  cleanup_close int fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  cleanup_close int dirfd = -1;
+  const char *connect_path = path;
+  char short_path[64];
+
+  if (fd < 0)
+    return casing_error_errno (err, "socket");
+  /* sun_path holds 107 bytes: reach a longer path through its directory. */
+  if (strlen (path) >= sizeof addr.sun_path)
+    {
+      cleanup_free char *dir = xstrdup (path);
+      char *slash = strrchr (dir, '/');
+      if (slash == NULL)
+        return casing_error_set (err, ENAMETOOLONG, "console socket `%s`", path);
+      *slash = '\0';
+      dirfd = open (*dir ? dir : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+      if (dirfd < 0)
+        return casing_error_errno (err, "open the directory of the console socket `%s`", path);
+      snprintf (short_path, sizeof short_path, "/proc/self/fd/%d/", dirfd);
+      if (strlen (short_path) + strlen (slash + 1) >= sizeof addr.sun_path)
+        return casing_error_set (err, ENAMETOOLONG, "console socket `%s`", path);
+      strcat (short_path, slash + 1);
+      connect_path = short_path;
+    }
+  strcpy (addr.sun_path, connect_path);
+  if (connect (fd, (struct sockaddr *) &addr, sizeof addr) < 0)
+    return casing_error_errno (err, "connect to the console socket `%s`", path);
+  return steal_fd (&fd);
+}
+
+int
+console_socket_send (int sock, const char *pty_name, int master, casing_error_t *err)
+{
+  struct iovec iov = { (void *) pty_name, strlen (pty_name) };
+  union
+  {
+    char buf[CMSG_SPACE (sizeof (int))];
+    struct cmsghdr align;
+  } u;
+  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+                        .msg_controllen = sizeof u.buf };
+  struct cmsghdr *c;
+
+  memset (&u, 0, sizeof u);
+  c = CMSG_FIRSTHDR (&msg);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN (sizeof (int));
+  memcpy (CMSG_DATA (c), &master, sizeof (int));
+  while (sendmsg (sock, &msg, MSG_NOSIGNAL) < 0)
+    if (errno != EINTR)
+      return casing_error_errno (err, "send the pty master to the console socket");
+  return 0;
+}

@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The container init, from clone to execve.  It never prints: every failure
+ * goes back to whoever waits on it (create, then start) as a SYNC_ERROR. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../confine/confine.h"
+#include "../isolation/isolation.h"
+#include "../utils.h"
+#include "console.h"
+#include "container_internal.h"
+#include "hooks.h"
+#include "sync.h"
+
+static void __attribute__ ((noreturn))
+child_fail (int report_fd, casing_error_t *err)
+{
+  sync_send_error (report_fd, *err);
+  _exit (1);
+}
+
+/* The state JSON for hooks in the container namespace carries the pid as
+ * seen from there (1 with a new pid namespace). */
+static char *
+state_with_own_pid (const char *state_json)
+{
+  oci_state *s = NULL;
+  char *out;
+
+  if (state_json == NULL || oci_state_parse_data (state_json, strlen (state_json), "state", &s, NULL) < 0)
+    return xstrdup (state_json ? state_json : "");
+  s->has_pid = true;
+  s->pid = getpid ();
+  out = oci_state_generate (s, false, NULL);
+  oci_state_free (s);
+  return out ? out : xstrdup (state_json);
+}
+
+static int
+setup_identity_and_namespaces (struct container_child_ctx *ctx, casing_error_t *err)
+{
+  const oci_config *c = ctx->config;
+
+  if (namespaces_join_paths (c, err) < 0)
+    return -1;
+  if (config_has_namespace (c, "user"))
+    {
+      if (setresgid (0, 0, 0) < 0)
+        return casing_error_errno (err, "setresgid to 0 in the user namespace");
+      if (setresuid (0, 0, 0) < 0)
+        return casing_error_errno (err, "setresuid to 0 in the user namespace");
+    }
+  if (setsid () < 0)
+    return casing_error_errno (err, "setsid");
+  if (uts_apply (c, err) < 0 || sysctl_apply (c, err) < 0)
+    return -1;
+  if (!ctx->no_new_keyring
+      && keyring_create_session (ctx->id, c->process->selinux_label, err) < 0)
+    return -1;
+  return 0;
+}
+
+/* prestart and createRuntime run in the parent (runtime namespace) while we
+ * wait; then createContainer here, in the container namespaces, before the
+ * pivot. */
+static int
+run_create_hooks (struct container_child_ctx *ctx, casing_error_t *err)
+{
+  struct sync_msg m = { .fd = -1 };
+  cleanup_free char *state = NULL;
+
+  if (sync_send (ctx->sync_fd, SYNC_RUN_HOOKS, NULL, 0, -1, err) < 0)
+    return -1;
+  if (sync_expect (ctx->sync_fd, SYNC_HOOKS_DONE, &m, "createRuntime hooks", err) < 0)
+    return -1;
+  state = state_with_own_pid (m.payload);
+  sync_msg_clear (&m);
+  return hooks_run (ctx->config, HOOK_CREATE_CONTAINER, state, err);
+}
+
+static int
+setup_console (struct container_child_ctx *ctx, casing_error_t *err)
+{
+  const oci_process *p = ctx->config->process;
+  cleanup_close int master = -1, slave = -1;
+  cleanup_free char *name = NULL;
+
+  if (console_open_pty (p->console_size, &master, &slave, &name, err) < 0)
+    return -1;
+  if (rootfs_bind_console (ctx->rootfs_ctx, slave, err) < 0)
+    return -1;
+  if (sync_send (ctx->sync_fd, SYNC_CONSOLE, name, strlen (name), master, err) < 0)
+    return -1;
+  return console_make_controlling (slave, err);
+}
+
+static int
+apply_process_attributes (const oci_config *c, casing_error_t *err)
+{
+  const oci_process *p = c->process;
+
+  if (process_apply_rlimits (p, err) < 0 || process_apply_oom_score_adj (p, err) < 0
+      || process_apply_scheduler (p, err) < 0 || process_apply_io_priority (p, err) < 0)
+    return -1;
+  if (c->linux_ && c->linux_->memory_policy
+      && process_apply_memory_policy (c->linux_->memory_policy, err) < 0)
+    return -1;
+  return 0;
+}
+
+/* runc creates a missing cwd; done as root at create time, the chdir itself
+ * happens as the container user right before exec. */
+static int
+prepare_cwd (const char *cwd, casing_error_t *err)
+{
+  struct stat st;
+
+  if (cwd == NULL || cwd[0] != '/')
+    return casing_error_set (err, EINVAL, "process.cwd `%s` is not an absolute path",
+                             cwd ? cwd : "");
+  if (stat (cwd, &st) == 0)
+    {
+      if (!S_ISDIR (st.st_mode))
+        return casing_error_set (err, ENOTDIR, "process.cwd `%s`", cwd);
+      return 0;
+    }
+  if (mkdir_p (cwd, 0755, err) < 0)
+    return casing_error_prefix (err, "create process.cwd");
+  return 0;
+}
+
+static int
+setup_container (struct container_child_ctx *ctx, char **exe, casing_error_t *err)
+{
+  const oci_config *c = ctx->config;
+  struct sync_msg m = { .fd = -1 };
+  struct rootfs_context *rctx = ctx->rootfs_ctx;
+
+  if (sync_expect (ctx->sync_fd, SYNC_PARENT_DONE, &m, "container setup", err) < 0)
+    return -1;
+  sync_msg_clear (&m);
+  if (setup_identity_and_namespaces (ctx, err) < 0 || rootfs_prepare (rctx, err) < 0)
+    return -1;
+  if (run_create_hooks (ctx, err) < 0 || rootfs_pivot (rctx, err) < 0)
+    return -1;
+  if (rctx->has_terminal && setup_console (ctx, err) < 0)
+    return -1;
+  if (rootfs_finalize (rctx, err) < 0 || personality_apply (c, err) < 0)
+    return -1;
+  if (apply_process_attributes (c, err) < 0 || prepare_cwd (c->process->cwd, err) < 0)
+    return -1;
+  return executable_lookup (c->process->args[0], ctx->env, exe, err);
+}
+
+/* Tell the parent we are ready and stop depending on it: after SYNC_CREATED
+ * the state is saved, so a parent dying from now on must not kill us. */
+static int
+report_ready (struct container_child_ctx *ctx, casing_error_t *err)
+{
+  struct sync_msg m = { .fd = -1 };
+
+  if (sync_send (ctx->sync_fd, SYNC_READY, NULL, 0, -1, err) < 0)
+    return -1;
+  if (sync_expect (ctx->sync_fd, SYNC_CREATED, &m, "container creation", err) < 0)
+    return -1;
+  sync_msg_clear (&m);
+  if (prctl (PR_SET_PDEATHSIG, 0) < 0)
+    return casing_error_errno (err, "prctl PR_SET_PDEATHSIG");
+  return sync_send (ctx->sync_fd, SYNC_DETACHED, NULL, 0, -1, err);
+}
+
+/* Block until `start` connects and sends its state JSON; a caller that
+ * disconnects without a request is ignored. */
+static int
+wait_for_start (struct container_child_ctx *ctx, char **state_json, casing_error_t *err)
+{
+  for (;;)
+    {
+      struct sync_msg m = { .fd = -1 };
+      int conn = accept4 (ctx->start_listen_fd, NULL, NULL, SOCK_CLOEXEC);
+      int r;
+
+      if (conn < 0 && errno == EINTR)
+        continue;
+      if (conn < 0)
+        return casing_error_errno (err, "accept on the start socket");
+      r = sync_recv (conn, &m, NULL);
+      if (r > 0 && m.type == SYNC_START)
+        {
+          *state_json = steal_pointer (&m.payload);
+          sync_msg_clear (&m);
+          return conn;
+        }
+      if (r > 0)
+        sync_msg_clear (&m);
+      close (conn);
+    }
+}
+
+static void __attribute__ ((noreturn))
+start_and_exec (struct container_child_ctx *ctx, const char *exe)
+{
+  cleanup_casing_error casing_error_t err = NULL;
+  cleanup_free char *state_json = NULL, *own_state = NULL;
+  char **env = ctx->env;
+  int conn = wait_for_start (ctx, &state_json, &err);
+
+  if (conn < 0)
+    _exit (1);
+  close (ctx->start_listen_fd);
+  own_state = state_with_own_pid (state_json);
+  if (hooks_run (ctx->config, HOOK_START_CONTAINER, own_state, &err) < 0)
+    child_fail (conn, &err);
+  if (process_confine_and_chdir (ctx->config->process,
+                                 ctx->config->linux_ ? ctx->config->linux_->seccomp : NULL,
+                                 ctx->seccomp, own_state, &err) < 0)
+    child_fail (conn, &err);
+  if (getenv ("LISTEN_FDS"))
+    {
+      char pid[32];
+      snprintf (pid, sizeof pid, "%d", (int) getpid ());
+      env = env_set (env, "LISTEN_PID", pid);
+    }
+  if (self_exe_check_exec_target (exe, &err) < 0
+      || mark_fds_cloexec_from (3 + ctx->preserve_fds, &err) < 0)
+    child_fail (conn, &err);
+  if (sync_send (conn, SYNC_EXEC, NULL, 0, -1, &err) < 0)
+    _exit (1);
+  execve (exe, strv_terminated (ctx->config->process->args, ctx->config->process->args_len), env);
+  casing_error_set (&err, 0, "exec `%s`: %s", exe,
+                    errno == ENOENT ? "no such file or directory"
+                    : errno == EACCES ? "permission denied" : strerror (errno));
+  child_fail (conn, &err);
+}
+
+void
+container_child_main (struct container_child_ctx *ctx)
+{
+  cleanup_casing_error casing_error_t err = NULL;
+  cleanup_free char *exe = NULL;
+
+  /* Until create has saved our pid, a dying casing must take us along. */
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  signals_reset_for_child ();
+  /* flock(2) belongs to the open file: our copy of the lock fd would keep
+   * the container locked after create returns; and a process of the
+   * container able to reach our /proc/PID/fd must find no way out to the
+   * host's state directory or files. */
+  for (size_t i = 0; i < sizeof ctx->inherited_fds / sizeof ctx->inherited_fds[0]; i++)
+    if (ctx->inherited_fds[i] > 2)
+      close (ctx->inherited_fds[i]);
+  if (setup_container (ctx, &exe, &err) < 0 || report_ready (ctx, &err) < 0)
+    child_fail (ctx->sync_fd, &err);
+  close (ctx->sync_fd);
+  start_and_exec (ctx, exe);
+}

@@ -1,0 +1,542 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* `create`, parent side: everything is recorded in the state directory
+ * before it is made (state `creating`, then the cgroup, then the pid), so a
+ * casing killed at any point leaves something `delete --force` can undo. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/pidfd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../cgroups/cgroups.h"
+#include "../confine/confine.h"
+#include "../isolation/isolation.h"
+#include "../log.h"
+#include "../utils.h"
+#include "../validate.h"
+#include "console.h"
+#include "container.h"
+#include "container_internal.h"
+#include "hooks.h"
+#include "state_store.h"
+#include "sync.h"
+
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+
+/* struct clone_args of <linux/sched.h>, which clashes with <sched.h>. */
+struct clone3_args
+{
+  uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid,
+      set_tid_size, cgroup;
+};
+
+struct create_job
+{
+  const struct container_create_options *o;
+  oci_config *config;
+  char *bundle;
+  char *rootfs;
+  char *config_data;
+  size_t config_len;
+  struct container_handle *h;
+  struct cgroup_manager *cgroup;
+  struct seccomp_program *seccomp;
+  struct rootfs_context rootfs_ctx;
+  bool rootfs_ctx_prepared;
+  char **env;
+  int preserve_fds;
+  int console_sock;
+  int console_master;
+  int listen_fd;
+  int sync_fd;
+  pid_t pid;
+};
+
+static int
+load_config (struct create_job *j, casing_error_t *err)
+{
+  cleanup_free char *path = NULL, *root = NULL;
+  char *msg = NULL;
+  char resolved[PATH_MAX];
+
+  if (realpath (j->o->bundle ? j->o->bundle : ".", resolved) == NULL)
+    return casing_error_errno (err, "bundle `%s`", j->o->bundle ? j->o->bundle : ".");
+  j->bundle = xstrdup (resolved);
+  xasprintf (&path, "%s/config.json", j->bundle);
+  if (read_all_file (path, &j->config_data, &j->config_len, err) < 0)
+    return -1;
+  if (oci_config_parse_data (j->config_data, j->config_len, "config.json", &j->config, &msg) < 0)
+    return casing_error_take (err, EINVAL, msg ? msg : xstrdup ("config.json: invalid"));
+  if (j->config->process == NULL || j->config->process->args_len == 0)
+    return casing_error_set (err, EINVAL, "config.json: process.args must have an entry");
+  if (validate_config_for_create (j->config, j->bundle, err) < 0)
+    return -1;
+  if (rootfs_resolve_path (j->config, j->bundle, &root, err) < 0)
+    return -1;
+  if (realpath (root, resolved) == NULL)
+    return casing_error_errno (err, "root.path `%s`", root);
+  j->rootfs = xstrdup (resolved);
+  return 0;
+}
+
+/* runc's rules: a terminal needs somewhere to send it, and a console socket
+ * without a terminal is a mistake worth reporting. */
+static int
+check_terminal_options (struct create_job *j, casing_error_t *err)
+{
+  const oci_process *p = j->config->process;
+  bool terminal = p->has_terminal && p->terminal;
+
+  if (terminal && j->o->console_socket == NULL && !j->o->keep_console_master)
+    return casing_error_set (err, EINVAL,
+                             "process.terminal is true: --console-socket is required");
+  if (!terminal && j->o->console_socket)
+    return casing_error_set (err, EINVAL,
+                             "--console-socket given but process.terminal is false");
+  if (j->o->console_socket)
+    {
+      j->console_sock = console_socket_connect (j->o->console_socket, err);
+      if (j->console_sock < 0)
+        return -1;
+    }
+  return 0;
+}
+
+static oci_map *
+map_dup (const oci_map *m)
+{
+  oci_map *c;
+  if (m == NULL)
+    return NULL;
+  c = xmalloc0 (sizeof *c);
+  for (size_t i = 0; i < m->len; i++)
+    oci_map_set (c, m->items[i].key, m->items[i].value);
+  return c;
+}
+
+static int
+record_state (struct create_job *j, casing_error_t *err)
+{
+  casing_state *s;
+  cleanup_free char *config_copy = NULL;
+
+  if (state_store_create (j->o->root, j->o->id, &j->h, err) < 0)
+    return -1;
+  s = j->h->state;
+  s->bundle = xstrdup (j->bundle);
+  s->rootfs = xstrdup (j->rootfs);
+  s->annotations = map_dup (j->config->annotations);
+  s->has_systemd_cgroup = true;
+  s->systemd_cgroup = j->o->systemd_cgroup;
+  s->has_rootless = true;
+  s->rootless = j->o->rootless;
+  /* The cgroup we are about to make, so a killed create can be undone. */
+  if (j->config->linux_ && j->config->linux_->cgroups_path)
+    s->cgroup_path = xstrdup (j->config->linux_->cgroups_path);
+  config_copy = state_store_path (j->h, "config.json");
+  if (write_file_atomic (config_copy, j->config_data, j->config_len, 0600, err) < 0)
+    return -1;
+  s->config_path = steal_pointer (&config_copy);
+  return state_store_save (j->h, err);
+}
+
+static int
+create_cgroup (struct create_job *j, casing_error_t *err)
+{
+  const oci_linux *l = j->config->linux_;
+  struct cgroup_options opts = {
+    .id = j->o->id,
+    .cgroups_path = l ? l->cgroups_path : NULL,
+    .systemd = j->o->systemd_cgroup,
+    .rootless = j->o->rootless,
+    .devices = l ? l->devices : NULL,
+    .devices_len = l ? l->devices_len : 0,
+  };
+
+  if (cgroup_manager_create (&opts, l ? l->resources : NULL, &j->cgroup, err) < 0)
+    return -1;
+  if (cgroup_manager_save (j->cgroup, j->h->state, err) < 0)
+    return -1;
+  return state_store_save (j->h, err);
+}
+
+/* start.sock: `start` connects here.  Bound through /proc/self/fd so a long
+ * --root does not hit the 108-byte limit of sun_path. */
+static int
+create_start_socket (struct create_job *j, casing_error_t *err)
+{
+  struct sockaddr_un addr = { .sun_family = AF_UNIX };
+  int fd = socket (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+
+  if (fd < 0)
+    return casing_error_errno (err, "socket");
+  j->listen_fd = fd;
+  snprintf (addr.sun_path, sizeof addr.sun_path, "/proc/self/fd/%d/start.sock", j->h->dirfd);
+  if (bind (fd, (struct sockaddr *) &addr, sizeof addr) < 0)
+    return casing_error_errno (err, "bind `%s/start.sock`", j->h->dir);
+  if (listen (fd, 4) < 0)
+    return casing_error_errno (err, "listen on `%s/start.sock`", j->h->dir);
+  return 0;
+}
+
+/* The environment of the process: systemd socket activation passes its
+ * fds on (LISTEN_PID is set by the child, which knows its own pid). */
+static void
+prepare_env (struct create_job *j)
+{
+  const char *listen = getenv ("LISTEN_FDS");
+  int64_t n;
+
+  j->env = strv_terminated (j->config->process->env, j->config->process->env_len);
+  j->preserve_fds = j->o->preserve_fds;
+  if (listen && parse_int64 (listen, &n) == 0 && n > 0 && n < 4096)
+    {
+      char **old = j->env;
+      j->env = env_set (old, "LISTEN_FDS", listen);
+      free (old);
+      j->preserve_fds += (int) n;
+    }
+}
+
+/* NOTIFY_SOCKET: systemd-notify inside the container must reach the host
+ * socket.  A unix socket is found by its inode, whatever the network
+ * namespace, so binding the socket file at the same path in the container
+ * is enough.  Abstract sockets live in a network namespace and cannot be
+ * passed this way: they are not forwarded. */
+static void
+add_notify_socket (struct create_job *j)
+{
+  const char *path = getenv ("NOTIFY_SOCKET");
+  oci_config *c = j->config;
+  oci_mount *m;
+
+  if (path == NULL || path[0] != '/')
+    return;
+  c->mounts = xrealloc (c->mounts, (c->mounts_len + 1) * sizeof (oci_mount));
+  m = &c->mounts[c->mounts_len++];
+  memset (m, 0, sizeof *m);
+  m->destination = xstrdup (path);
+  m->source = xstrdup (path);
+  m->type = xstrdup ("bind");
+  m->options = xmalloc0 (2 * sizeof (char *));
+  m->options[0] = xstrdup ("bind");
+  m->options_len = 1;
+  char **old = j->env;
+  j->env = env_set (old, "NOTIFY_SOCKET", path);
+  free (old);
+}
+
+static pid_t
+clone_container (uint64_t flags, int cgroup_fd, bool *into_cgroup, casing_error_t *err)
+{
+  struct clone3_args args = { .flags = flags, .exit_signal = SIGCHLD };
+  pid_t pid;
+
+  *into_cgroup = false;
+  if (cgroup_fd >= 0)
+    {
+      args.flags |= CLONE_INTO_CGROUP;
+      args.cgroup = cgroup_fd;
+    }
+  pid = syscall (SYS_clone3, &args, sizeof args);
+  if (pid >= 0)
+    {
+      *into_cgroup = cgroup_fd >= 0;
+      return pid;
+    }
+  if (errno != ENOSYS && errno != E2BIG && !(cgroup_fd >= 0 && errno == EINVAL))
+    return casing_error_errno (err, "clone3");
+  pid = syscall (SYS_clone, (unsigned long) flags | SIGCHLD, NULL, NULL, NULL, NULL);
+  if (pid < 0)
+    return casing_error_errno (err, "clone");
+  return pid;
+}
+
+static int
+spawn_init (struct create_job *j, casing_error_t *err)
+{
+  int sync[2], flags;
+  bool into_cgroup;
+  struct container_child_ctx ctx = {
+    .config = j->config,
+    .rootfs_ctx = &j->rootfs_ctx,
+    .id = j->o->id,
+    .bundle = j->bundle,
+    .rootfs = j->rootfs,
+    .no_pivot = j->o->no_pivot,
+    .no_new_keyring = j->o->no_new_keyring,
+    .preserve_fds = j->preserve_fds,
+    .seccomp = j->seccomp,
+    .env = j->env,
+  };
+
+  flags = namespaces_clone_flags (j->config, err);
+  if (flags < 0)
+    return -1;
+  if (sync_socketpair (sync, err) < 0)
+    return -1;
+  ctx.sync_fd = sync[1];
+  ctx.inherited_fds[0] = j->h->lock_fd;
+  ctx.inherited_fds[1] = j->h->dirfd;
+  ctx.inherited_fds[2] = j->console_sock;
+  ctx.inherited_fds[3] = log_get_fd ();
+  ctx.start_listen_fd = j->listen_fd;
+  j->sync_fd = sync[0];
+  j->pid = clone_container ((unsigned) flags, cgroup_manager_clone_fd (j->cgroup), &into_cgroup,
+                            err);
+  if (j->pid == 0)
+    {
+      close (sync[0]);
+      container_child_main (&ctx);
+    }
+  close (sync[1]);
+  rootfs_context_release (&j->rootfs_ctx);
+  j->rootfs_ctx_prepared = false;
+  if (j->pid < 0)
+    return -1;
+  j->h->state->has_pid = true;
+  j->h->state->pid = j->pid;
+  if (process_start_time (j->pid, &j->h->state->pid_start_time, err) < 0)
+    return -1;
+  j->h->state->has_pid_start_time = true;
+  if (state_store_save (j->h, err) < 0)
+    return -1;
+  if (!into_cgroup && cgroup_manager_enter (j->cgroup, j->pid, err) < 0)
+    return -1;
+  return 0;
+}
+
+static int
+finish_parent_setup (struct create_job *j, casing_error_t *err)
+{
+  const oci_linux *l = j->config->linux_;
+
+  if (cgroup_manager_apply (j->cgroup, l ? l->resources : NULL, err) < 0)
+    return -1;
+  if (config_has_namespace (j->config, "user")
+      && userns_write_mappings (j->pid, j->config, err) < 0)
+    return -1;
+  if (netdevices_move (j->pid, j->config, err) < 0)
+    return -1;
+  return sync_send (j->sync_fd, SYNC_PARENT_DONE, NULL, 0, -1, err);
+}
+
+static int
+run_runtime_hooks (struct create_job *j, casing_error_t *err)
+{
+  cleanup_free char *state = container_state_json (j->h, CONTAINER_CREATING, false, err);
+
+  if (state == NULL)
+    return -1;
+  if (hooks_run (j->config, HOOK_PRESTART, state, err) < 0
+      || hooks_run (j->config, HOOK_CREATE_RUNTIME, state, err) < 0)
+    return -1;
+  return sync_send (j->sync_fd, SYNC_HOOKS_DONE, state, strlen (state), -1, err);
+}
+
+static int
+handle_console (struct create_job *j, struct sync_msg *m, casing_error_t *err)
+{
+  if (m->fd < 0)
+    return casing_error_set (err, EPROTO, "no pty master received from the container");
+  if (j->console_sock >= 0)
+    return console_socket_send (j->console_sock, m->payload, m->fd, err);
+  j->console_master = steal_fd (&m->fd);
+  return 0;
+}
+
+/* Why the init died when it closed the socket without a word. */
+static int
+init_died (struct create_job *j, casing_error_t *err)
+{
+  int status = 0;
+
+  while (waitpid (j->pid, &status, 0) < 0 && errno == EINTR)
+    ;
+  j->pid = -1;
+  if (WIFSIGNALED (status))
+    return casing_error_set (err, 0, "container init was killed by signal %d during setup",
+                             WTERMSIG (status));
+  return casing_error_set (err, 0, "container init exited with status %d during setup",
+                           WEXITSTATUS (status));
+}
+
+static int
+wait_until_ready (struct create_job *j, casing_error_t *err)
+{
+  for (;;)
+    {
+      struct sync_msg m = { .fd = -1 };
+      int r = sync_recv (j->sync_fd, &m, err);
+
+      if (r < 0)
+        return -1;
+      if (r == 0)
+        return init_died (j, err);
+      switch (m.type)
+        {
+        case SYNC_ERROR:
+          r = casing_error_take (err, m.status, steal_pointer (&m.payload));
+          break;
+        case SYNC_RUN_HOOKS:
+          r = run_runtime_hooks (j, err);
+          break;
+        case SYNC_CONSOLE:
+          r = handle_console (j, &m, err);
+          break;
+        case SYNC_READY:
+          sync_msg_clear (&m);
+          return 0;
+        default:
+          r = casing_error_set (err, EPROTO, "unexpected message %u from the container init",
+                                m.type);
+        }
+      sync_msg_clear (&m);
+      if (r < 0)
+        return -1;
+    }
+}
+
+static int
+mark_created (struct create_job *j, casing_error_t *err)
+{
+  struct sync_msg m = { .fd = -1 };
+  char pid[32];
+
+  free (j->h->state->status);
+  j->h->state->status = xstrdup ("created");
+  if (state_store_save (j->h, err) < 0)
+    return -1;
+  if (j->o->pid_file)
+    {
+      snprintf (pid, sizeof pid, "%d", (int) j->pid);
+      if (write_file_atomic (j->o->pid_file, pid, strlen (pid), 0644, err) < 0)
+        return casing_error_prefix (err, "pid file");
+    }
+  if (sync_send (j->sync_fd, SYNC_CREATED, NULL, 0, -1, err) < 0)
+    return -1;
+  if (sync_expect (j->sync_fd, SYNC_DETACHED, &m, "container creation", err) < 0)
+    return -1;
+  sync_msg_clear (&m);
+  return 0;
+}
+
+static void
+undo_create (struct create_job *j)
+{
+  if (j->pid > 0)
+    {
+      kill (j->pid, SIGKILL);
+      while (waitpid (j->pid, NULL, 0) < 0 && errno == EINTR)
+        ;
+    }
+  if (j->cgroup)
+    (void) cgroup_manager_destroy (j->cgroup, NULL);
+  if (j->h)
+    (void) state_store_remove (j->h, NULL);
+}
+
+static void
+create_job_free (struct create_job *j)
+{
+  if (j->rootfs_ctx_prepared)
+    rootfs_context_release (&j->rootfs_ctx);
+  free (j->env); /* the vector only: the strings belong to the config */
+  if (j->console_sock >= 0)
+    close (j->console_sock);
+  if (j->listen_fd >= 0)
+    close (j->listen_fd);
+  if (j->sync_fd >= 0)
+    close (j->sync_fd);
+  if (j->seccomp)
+    seccomp_program_free (j->seccomp);
+  if (j->cgroup)
+    cgroup_manager_free (j->cgroup);
+  container_handle_free (j->h);
+  oci_config_free (j->config);
+  free (j->bundle);
+  free (j->rootfs);
+  free (j->config_data);
+}
+
+static int
+prepare_rootfs_context (struct create_job *j, casing_error_t *err)
+{
+  const oci_config *c = j->config;
+
+  j->rootfs_ctx = (struct rootfs_context){
+    .config = c,
+    .rootfs = j->rootfs,
+    .bundle = j->bundle,
+    .no_pivot = j->o->no_pivot,
+    .has_userns = config_has_namespace (c, "user"),
+    .has_netns = config_has_namespace (c, "network"),
+    .has_cgroupns = config_has_namespace (c, "cgroup"),
+    .has_terminal = c->process->has_terminal && c->process->terminal,
+    .rootfs_fd = -1,
+  };
+  j->rootfs_ctx_prepared = true;
+  return rootfs_prepare_parent (&j->rootfs_ctx, err);
+}
+
+static int
+create_steps (struct create_job *j, casing_error_t *err)
+{
+  const oci_linux *l;
+
+  if (load_config (j, err) < 0 || check_terminal_options (j, err) < 0)
+    return -1;
+  l = j->config->linux_;
+  if (self_exe_protect (err) < 0)
+    return -1;
+  if (l && l->seccomp && seccomp_prepare (l->seccomp, &j->seccomp, err) < 0)
+    return -1;
+  if (record_state (j, err) < 0 || create_cgroup (j, err) < 0)
+    return -1;
+  if (namespaces_prepare_parent (j->config, err) < 0)
+    return -1;
+  prepare_env (j);
+  add_notify_socket (j);
+  if (prepare_rootfs_context (j, err) < 0)
+    return -1;
+  if (create_start_socket (j, err) < 0 || spawn_init (j, err) < 0)
+    return -1;
+  if (finish_parent_setup (j, err) < 0 || wait_until_ready (j, err) < 0)
+    return -1;
+  return mark_created (j, err);
+}
+
+int
+container_create (const struct container_create_options *o, struct container_created *out,
+                  casing_error_t *err)
+{
+  struct create_job j = {
+    .o = o, .console_sock = -1, .console_master = -1, .listen_fd = -1, .sync_fd = -1, .pid = -1,
+  };
+  int r = create_steps (&j, err);
+
+  if (r < 0)
+    {
+      undo_create (&j);
+      if (j.console_master >= 0)
+        close (j.console_master);
+    }
+  else
+    {
+      out->pid = j.pid;
+      out->console_master = j.console_master;
+    }
+  create_job_free (&j);
+  return r;
+}

@@ -1,0 +1,310 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* `exec`: a new process in every namespace and the cgroup of a container,
+ * with the container's confinement.  The pid namespace is entered by us
+ * (setns on a pid namespace only affects children), everything else by the
+ * child, so our own mounts stay reachable for the pid file and sockets. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/pidfd.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../cgroups/cgroups.h"
+#include "../confine/confine.h"
+#include "../utils.h"
+#include "console.h"
+#include "container.h"
+#include "container_internal.h"
+#include "state_store.h"
+#include "sync.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+static const struct
+{
+  const char *name;
+  int flag;
+} ns_kinds[] = {
+  { "user", CLONE_NEWUSER }, { "mnt", CLONE_NEWNS },      { "uts", CLONE_NEWUTS },
+  { "ipc", CLONE_NEWIPC },   { "net", CLONE_NEWNET },     { "pid", CLONE_NEWPID },
+  { "cgroup", CLONE_NEWCGROUP }, { "time", CLONE_NEWTIME },
+};
+
+struct exec_job
+{
+  const struct container_exec_options *o;
+  struct container_handle *h;
+  oci_config *config;
+  struct cgroup_manager *cgroup;
+  struct seccomp_program *seccomp;
+  char *state_json;
+  int pidfd;
+  int ns_flags; /* namespaces of the container that differ from ours */
+  int console_sock;
+  int console_master;
+  int sync_fd;
+  pid_t pid;
+};
+
+static int
+differing_namespaces (pid_t pid)
+{
+  int flags = 0;
+
+  for (size_t i = 0; i < sizeof ns_kinds / sizeof ns_kinds[0]; i++)
+    {
+      char theirs[64], ours[64];
+      struct stat a, b;
+      snprintf (theirs, sizeof theirs, "/proc/%d/ns/%s", (int) pid, ns_kinds[i].name);
+      snprintf (ours, sizeof ours, "/proc/self/ns/%s", ns_kinds[i].name);
+      if (stat (theirs, &a) < 0 || stat (ours, &b) < 0)
+        continue;
+      if (a.st_ino != b.st_ino || a.st_dev != b.st_dev)
+        flags |= ns_kinds[i].flag;
+    }
+  return flags;
+}
+
+static int
+load_container (struct exec_job *j, casing_error_t *err)
+{
+  cleanup_free char *config_path = NULL;
+  enum container_status st;
+  char *msg = NULL;
+
+  if (state_store_open (j->o->root, j->o->id, STATE_LOCK_SHARED_TRY, &j->h, err) < 0
+      || container_status_get (j->h, &st, err) < 0)
+    return -1;
+  if (st != CONTAINER_CREATED && st != CONTAINER_RUNNING)
+    return casing_error_set (err, 0, "cannot exec in container `%s`: container not running (%s)",
+                             j->o->id, container_status_name (st));
+  config_path = state_store_path (j->h, "config.json");
+  if (oci_config_parse_file (config_path, &j->config, &msg) < 0)
+    return casing_error_take (err, EINVAL, msg ? msg : xstrdup ("cannot read the saved config"));
+  j->state_json = container_state_json (j->h, st, false, err);
+  if (j->state_json == NULL)
+    return -1;
+  j->pidfd = container_pidfd_open (j->h, err);
+  if (j->pidfd < 0)
+    return -1;
+  /* A foreground exec may last long: do not keep `delete` waiting. */
+  close (j->h->lock_fd);
+  j->h->lock_fd = -1;
+  j->ns_flags = differing_namespaces (j->h->state->pid);
+  return cgroup_manager_load (j->h->state, &j->cgroup, err);
+}
+
+static int
+prepare (struct exec_job *j, casing_error_t *err)
+{
+  const oci_process *p = j->o->process;
+  const oci_linux *l;
+  bool terminal = p->has_terminal && p->terminal;
+
+  if (p->args_len == 0)
+    return casing_error_set (err, EINVAL, "exec: process.args must have an entry");
+  if (terminal && j->o->detach && j->o->console_socket == NULL)
+    return casing_error_set (err, EINVAL, "exec --detach with a terminal needs --console-socket");
+  if (!terminal && j->o->console_socket)
+    return casing_error_set (err, EINVAL, "--console-socket given but no terminal requested");
+  if (load_container (j, err) < 0 || self_exe_protect (err) < 0)
+    return -1;
+  l = j->config->linux_;
+  if (l && l->seccomp && seccomp_prepare (l->seccomp, &j->seccomp, err) < 0)
+    return -1;
+  if (j->o->console_socket)
+    {
+      j->console_sock = console_socket_connect (j->o->console_socket, err);
+      if (j->console_sock < 0)
+        return -1;
+    }
+  if (p->exec_cpu_affinity && p->exec_cpu_affinity->initial
+      && process_apply_cpu_affinity (p->exec_cpu_affinity->initial, err) < 0)
+    return -1;
+  if ((j->ns_flags & (CLONE_NEWPID | CLONE_NEWTIME))
+      && setns (j->pidfd, j->ns_flags & (CLONE_NEWPID | CLONE_NEWTIME)) < 0)
+    return casing_error_errno (err, "join the pid namespace of container `%s`", j->o->id);
+  return 0;
+}
+
+static int
+child_setup (struct exec_job *j, char **exe, casing_error_t *err)
+{
+  const oci_process *p = j->o->process;
+  struct sync_msg m = { .fd = -1 };
+  int others = j->ns_flags & ~(CLONE_NEWPID | CLONE_NEWTIME);
+
+  if (sync_expect (j->sync_fd, SYNC_PARENT_DONE, &m, "exec", err) < 0)
+    return -1;
+  sync_msg_clear (&m);
+  if (others && setns (j->pidfd, others) < 0)
+    return casing_error_errno (err, "join the namespaces of container `%s`", j->o->id);
+  if ((others & CLONE_NEWUSER) && (setresgid (0, 0, 0) < 0 || setresuid (0, 0, 0) < 0))
+    return casing_error_errno (err, "become root in the user namespace");
+  if (setsid () < 0)
+    return casing_error_errno (err, "setsid");
+  if (p->has_terminal && p->terminal)
+    {
+      cleanup_close int master = -1, slave = -1;
+      cleanup_free char *name = NULL;
+      if (console_open_pty (p->console_size, &master, &slave, &name, err) < 0
+          || sync_send (j->sync_fd, SYNC_CONSOLE, name, strlen (name), master, err) < 0
+          || console_make_controlling (slave, err) < 0)
+        return -1;
+    }
+  if (process_apply_rlimits (p, err) < 0 || process_apply_oom_score_adj (p, err) < 0
+      || process_apply_scheduler (p, err) < 0 || process_apply_io_priority (p, err) < 0)
+    return -1;
+  if (executable_lookup (p->args[0], strv_terminated (p->env, p->env_len), exe, err) < 0)
+    return -1;
+  return process_confine_and_chdir (p, j->config->linux_ ? j->config->linux_->seccomp : NULL,
+                                    j->seccomp, j->state_json, err);
+}
+
+static void __attribute__ ((noreturn))
+exec_child (struct exec_job *j)
+{
+  cleanup_casing_error casing_error_t err = NULL;
+  cleanup_free char *exe = NULL;
+  const oci_process *p = j->o->process;
+  char **env = strv_terminated (p->env, p->env_len);
+
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  signals_reset_for_child ();
+  if (child_setup (j, &exe, &err) < 0 || self_exe_check_exec_target (exe, &err) < 0
+      || mark_fds_cloexec_from (3 + j->o->preserve_fds, &err) < 0)
+    {
+      sync_send_error (j->sync_fd, err);
+      _exit (1);
+    }
+  if (j->o->detach)
+    prctl (PR_SET_PDEATHSIG, 0);
+  if (sync_send (j->sync_fd, SYNC_EXEC, NULL, 0, -1, &err) < 0)
+    _exit (1);
+  execve (exe, strv_terminated (p->args, p->args_len), env);
+  casing_error_set (&err, 0, "exec `%s`: %s", exe,
+                    errno == ENOENT ? "no such file or directory"
+                    : errno == EACCES ? "permission denied" : strerror (errno));
+  sync_send_error (j->sync_fd, err);
+  _exit (127);
+}
+
+/* Until the child has exec'ed: forward its pty, then read EOF (execve
+ * closed the close-on-exec socket) or the error that stopped it. */
+static int
+wait_for_exec (struct exec_job *j, casing_error_t *err)
+{
+  for (;;)
+    {
+      struct sync_msg m = { .fd = -1 };
+      int r = sync_recv (j->sync_fd, &m, err);
+
+      if (r < 0)
+        return -1;
+      if (r == 0)
+        return 0;
+      if (m.type == SYNC_ERROR)
+        return casing_error_take (err, m.status, steal_pointer (&m.payload));
+      if (m.type == SYNC_CONSOLE && m.fd >= 0)
+        {
+          if (j->console_sock >= 0)
+            r = console_socket_send (j->console_sock, m.payload, m.fd, err);
+          else
+            j->console_master = steal_fd (&m.fd);
+        }
+      sync_msg_clear (&m);
+      if (r < 0)
+        return -1;
+    }
+}
+
+static int
+spawn (struct exec_job *j, casing_error_t *err)
+{
+  int sync[2];
+
+  if (sync_socketpair (sync, err) < 0)
+    return -1;
+  j->pid = fork ();
+  if (j->pid < 0)
+    {
+      close (sync[0]);
+      close (sync[1]);
+      return casing_error_errno (err, "fork");
+    }
+  if (j->pid == 0)
+    {
+      close (sync[0]);
+      j->sync_fd = sync[1];
+      exec_child (j);
+    }
+  close (sync[1]);
+  j->sync_fd = sync[0];
+  if (cgroup_manager_enter (j->cgroup, j->pid, err) < 0)
+    return -1;
+  if (sync_send (j->sync_fd, SYNC_PARENT_DONE, NULL, 0, -1, err) < 0)
+    return -1;
+  if (wait_for_exec (j, err) < 0)
+    return -1;
+  if (j->o->pid_file)
+    {
+      char pid[32];
+      snprintf (pid, sizeof pid, "%d", (int) j->pid);
+      if (write_file_atomic (j->o->pid_file, pid, strlen (pid), 0644, err) < 0)
+        return casing_error_prefix (err, "pid file");
+    }
+  return 0;
+}
+
+static void
+exec_job_free (struct exec_job *j)
+{
+  if (j->pidfd >= 0)
+    close (j->pidfd);
+  if (j->console_sock >= 0)
+    close (j->console_sock);
+  if (j->console_master >= 0)
+    close (j->console_master);
+  if (j->sync_fd >= 0)
+    close (j->sync_fd);
+  if (j->seccomp)
+    seccomp_program_free (j->seccomp);
+  if (j->cgroup)
+    cgroup_manager_free (j->cgroup);
+  container_handle_free (j->h);
+  oci_config_free (j->config);
+  free (j->state_json);
+}
+
+int
+container_exec (const struct container_exec_options *o, casing_error_t *err)
+{
+  struct exec_job j = {
+    .o = o, .pidfd = -1, .console_sock = -1, .console_master = -1, .sync_fd = -1, .pid = -1,
+  };
+  int r;
+
+  if (!o->detach && foreground_block_signals (err) < 0)
+    return -1;
+  r = prepare (&j, err);
+  if (r == 0)
+    r = spawn (&j, err);
+  if (r < 0 && j.pid > 0)
+    {
+      kill (j.pid, SIGKILL);
+      while (waitpid (j.pid, NULL, 0) < 0 && errno == EINTR)
+        ;
+    }
+  else if (r == 0 && !o->detach)
+    r = foreground_wait (j.pid, j.console_master, err);
+  exec_job_free (&j);
+  return r;
+}

@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "../utils.h"
+#include "sync.h"
+
+#define SYNC_MAX_PAYLOAD (256 * 1024)
+
+struct sync_header
+{
+  uint32_t type;
+  int32_t status;
+};
+
+void
+sync_msg_clear (struct sync_msg *m)
+{
+  free (m->payload);
+  if (m->fd >= 0)
+    close (m->fd);
+  m->payload = NULL;
+  m->len = 0;
+  m->fd = -1;
+}
+
+int
+sync_socketpair (int fds[2], casing_error_t *err)
+{
+  if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) < 0)
+    return casing_error_errno (err, "socketpair");
+  return 0;
+}
+
+static int
+send_packet (int sock, uint32_t type, int32_t status, const char *payload, size_t len, int fd)
+{
+  struct sync_header h = { .type = type, .status = status };
+  struct iovec iov[2] = { { &h, sizeof h }, { (void *) payload, len } };
+  union
+  {
+    char buf[CMSG_SPACE (sizeof (int))];
+    struct cmsghdr align;
+  } u;
+  struct msghdr msg = { .msg_iov = iov, .msg_iovlen = len ? 2 : 1 };
+  ssize_t r;
+
+  if (fd >= 0)
+    {
+      struct cmsghdr *c;
+      memset (&u, 0, sizeof u);
+      msg.msg_control = u.buf;
+      msg.msg_controllen = sizeof u.buf;
+      c = CMSG_FIRSTHDR (&msg);
+      c->cmsg_level = SOL_SOCKET;
+      c->cmsg_type = SCM_RIGHTS;
+      c->cmsg_len = CMSG_LEN (sizeof (int));
+      memcpy (CMSG_DATA (c), &fd, sizeof (int));
+    }
+  do
+    r = sendmsg (sock, &msg, MSG_NOSIGNAL);
+  while (r < 0 && errno == EINTR);
+  return r < 0 ? -1 : 0;
+}
+
+int
+sync_send (int sock, uint32_t type, const char *payload, size_t len, int fd, casing_error_t *err)
+{
+  if (len > SYNC_MAX_PAYLOAD)
+    return casing_error_set (err, EMSGSIZE, "internal message too large (%zu bytes)", len);
+  if (send_packet (sock, type, 0, payload, len, fd) < 0)
+    return casing_error_errno (err, "send to the container setup");
+  return 0;
+}
+
+void
+sync_send_error (int sock, const casing_error_t e)
+{
+  const char *msg = e && e->msg ? e->msg : "unknown error";
+  size_t len = strlen (msg);
+
+  if (len > SYNC_MAX_PAYLOAD)
+    len = SYNC_MAX_PAYLOAD;
+  (void) send_packet (sock, SYNC_ERROR, e ? e->status : 0, msg, len, -1);
+}
+
+int
+sync_recv (int sock, struct sync_msg *m, casing_error_t *err)
+{
+  struct sync_header h;
+  char *buf = xmalloc0 (SYNC_MAX_PAYLOAD + 1);
+  struct iovec iov[2] = { { &h, sizeof h }, { buf, SYNC_MAX_PAYLOAD } };
+  union
+  {
+    char buf[CMSG_SPACE (sizeof (int))];
+    struct cmsghdr align;
+  } u;
+  struct msghdr msg = { .msg_iov = iov, .msg_iovlen = 2, .msg_control = u.buf,
+                        .msg_controllen = sizeof u.buf };
+  struct cmsghdr *c;
+  ssize_t r;
+
+  m->fd = -1;
+  m->payload = NULL;
+  do
+    r = recvmsg (sock, &msg, MSG_CMSG_CLOEXEC);
+  while (r < 0 && errno == EINTR);
+  if (r < 0 && errno == ECONNRESET)
+    r = 0;
+  if (r <= 0)
+    {
+      free (buf);
+      return r == 0 ? 0 : casing_error_errno (err, "receive from the container setup");
+    }
+  for (c = CMSG_FIRSTHDR (&msg); c; c = CMSG_NXTHDR (&msg, c))
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+      memcpy (&m->fd, CMSG_DATA (c), sizeof (int));
+  if ((size_t) r < sizeof h)
+    {
+      free (buf);
+      sync_msg_clear (m);
+      return casing_error_set (err, EPROTO, "short message from the container setup");
+    }
+  m->type = h.type;
+  m->status = h.status;
+  m->len = r - sizeof h;
+  buf[m->len] = '\0';
+  m->payload = buf;
+  return 1;
+}
+
+int
+sync_expect (int sock, uint32_t type, struct sync_msg *m, const char *what, casing_error_t *err)
+{
+  int r = sync_recv (sock, m, err);
+
+  if (r < 0)
+    return -1;
+  if (r == 0)
+    return casing_error_set (err, 0, "%s: the other side exited before it was done", what);
+  if (m->type == SYNC_ERROR)
+    {
+      int status = m->status;
+      char *text = steal_pointer (&m->payload);
+      sync_msg_clear (m);
+      return casing_error_take (err, status, text);
+    }
+  if (m->type != type)
+    {
+      uint32_t got = m->type;
+      sync_msg_clear (m);
+      return casing_error_set (err, EPROTO, "%s: unexpected message %u (wanted %u)", what, got,
+                               type);
+    }
+  return 0;
+}

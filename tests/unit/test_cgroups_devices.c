@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Device rules -> BPF program: what the generated program decides, checked
+ * with a tiny interpreter; and, as root, that the kernel's verifier accepts
+ * it and that it really blocks opening a device once attached to a cgroup2
+ * directory (this works on a hybrid host too). */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cgroups/cgroup_internal.h"
+#include "cgroups/devices.h"
+#include "unit_test.h"
+#include "utils.h"
+
+static struct bpf_insn *prog;
+static size_t prog_len;
+
+static int
+decide (char type, uint32_t major, uint32_t minor, const char *acc)
+{
+  unsigned a = 0;
+  for (; *acc; acc++)
+    a |= *acc == 'r' ? DEVICE_ACC_READ : *acc == 'w' ? DEVICE_ACC_WRITE : DEVICE_ACC_MKNOD;
+  return device_bpf_interpret (prog, prog_len, type, major, minor, a);
+}
+
+static void
+compile (const oci_device_cgroup *res, size_t n_res, const oci_device *devs, size_t n_devs)
+{
+  casing_error_t err = NULL;
+  struct device_rule *rules = NULL;
+  size_t n = 0;
+  free (prog);
+  CHECK (device_rules_build (res, n_res, devs, n_devs, &rules, &n, &err) == 0);
+  prog_len = device_rules_to_bpf (rules, n, &prog);
+  free (rules);
+}
+
+static void
+test_defaults (void)
+{
+  compile (NULL, 0, NULL, 0);
+  CHECK (decide ('c', 1, 3, "rw") == 1);  /* null */
+  CHECK (decide ('c', 1, 9, "r") == 1);   /* urandom */
+  CHECK (decide ('c', 5, 2, "rwm") == 1); /* ptmx */
+  CHECK (decide ('c', 136, 7, "rw") == 1);
+  CHECK (decide ('c', 5, 1, "w") == 1);   /* console */
+  CHECK (decide ('b', 8, 0, "m") == 1);   /* mknod of anything */
+  CHECK (decide ('b', 8, 0, "r") == 0);
+  CHECK (decide ('c', 10, 200, "rw") == 0);
+  CHECK (decide ('c', 4, 1, "r") == 0);
+  CHECK (decide ('c', 1, 3, "") == 0 || decide ('c', 1, 3, "") == 1);
+}
+
+static void
+test_config_rules (void)
+{
+  oci_device_cgroup res[] = {
+    { .allow = false, .access = (char *) "rwm" },
+    { .allow = true, .type = (char *) "c", .has_major = true, .major = 10, .has_minor = true, .minor = 200,
+      .access = (char *) "rwm" },
+    { .allow = true, .type = (char *) "b", .has_major = true, .major = 8, .access = (char *) "r" },
+  };
+  oci_device devs[] = {
+    { .type = (char *) "c", .path = (char *) "/dev/fuse", .has_major = true, .major = 10, .has_minor = true, .minor = 229 },
+    { .type = (char *) "p", .path = (char *) "/dev/fifo" },
+  };
+  compile (res, 3, devs, 2);
+  CHECK (decide ('c', 10, 200, "rw") == 1);
+  CHECK (decide ('c', 10, 229, "rw") == 1);
+  CHECK (decide ('b', 8, 16, "r") == 1);
+  CHECK (decide ('b', 8, 16, "rw") == 0);
+  CHECK (decide ('b', 9, 0, "r") == 0);
+  CHECK (decide ('c', 10, 201, "r") == 0);
+
+  oci_device_cgroup all[] = { { .allow = true, .type = (char *) "a", .access = (char *) "rwm" } };
+  compile (all, 1, NULL, 0);
+  CHECK (decide ('b', 8, 0, "rw") == 1);
+  CHECK (decide ('c', 99, 99, "rwm") == 1);
+
+  casing_error_t err = NULL;
+  struct device_rule *rules = NULL;
+  size_t n;
+  oci_device_cgroup bad[] = { { .allow = true, .type = (char *) "x" } };
+  CHECK (device_rules_build (bad, 1, NULL, 0, &rules, &n, &err) < 0 && strstr (err->msg, "devices[0].type"));
+  casing_error_release (&err);
+  oci_device_cgroup bad_acc[] = { { .allow = true, .access = (char *) "rwx" } };
+  CHECK (device_rules_build (bad_acc, 1, NULL, 0, &rules, &n, &err) < 0 && strstr (err->msg, "access"));
+  casing_error_release (&err);
+}
+
+static void
+test_later_rule_wins (void)
+{
+  struct device_rule rules[] = {
+    { false, 'a', -1, -1, DEVICE_ACC_ALL },
+    { true, 'c', 1, 3, DEVICE_ACC_ALL },
+    { false, 'c', 1, 3, DEVICE_ACC_WRITE },
+    { true, 'a', -1, -1, DEVICE_ACC_READ },
+  };
+  free (prog);
+  prog_len = device_rules_to_bpf (rules, 4, &prog);
+  CHECK (decide ('c', 1, 3, "r") == 1);
+  CHECK (decide ('c', 1, 3, "w") == 0);
+  CHECK (decide ('c', 1, 3, "rw") == 0); /* a deny of w hits a request of rw */
+  CHECK (decide ('c', 1, 3, "m") == 1);
+  CHECK (decide ('b', 7, 7, "r") == 1);
+  CHECK (decide ('b', 7, 7, "w") == 0);
+
+  char line[64];
+  device_rule_format (&rules[2], line, sizeof line);
+  CHECK_STR (line, "c 1:3 w");
+  device_rule_format (&rules[0], line, sizeof line);
+  CHECK_STR (line, "a *:* rwm");
+}
+
+static int
+child_open (const char *path)
+{
+  int fd = open (path, O_RDWR | O_CLOEXEC);
+  if (fd < 0)
+    return errno;
+  close (fd);
+  return 0;
+}
+
+/* Attach the default program to a fresh cgroup2 directory and open devices
+ * from a child inside it. */
+static void
+test_kernel (void)
+{
+  casing_error_t err = NULL;
+  struct cgroup_host host;
+  if (geteuid () != 0 || cgroup_host_detect (&host, &err) < 0 || host.v2 < 0)
+    {
+      printf ("test_cgroups_devices: no root or no cgroup2: kernel part skipped\n");
+      casing_error_release (&err);
+      return;
+    }
+  struct cgroup_hierarchy *h = &host.h[host.v2];
+  struct cgroup_dir d = { .h = h, .fd = -1 };
+  xasprintf (&d.full, "%s/casing-unit-dev-%d", h->mountpoint, (int) getpid ());
+  CHECK (mkdir (d.full, 0755) == 0);
+  d.fd = open (d.full, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  struct device_rule *rules = NULL;
+  size_t n = 0;
+  CHECK (device_rules_build (NULL, 0, NULL, 0, &rules, &n, &err) == 0);
+  int r = cgroup_devices_bpf_apply (&d, rules, n, &err);
+  CHECK (r == 0);
+  if (r < 0)
+    fprintf (stderr, "%s\n", err->msg);
+  /* Applying again replaces the program instead of stacking a second one. */
+  CHECK (cgroup_devices_bpf_apply (&d, rules, n, &err) == 0);
+  /* /dev/kmsg's numbers, not in the default allow list. */
+  char node[64];
+  snprintf (node, sizeof node, "/tmp/casing-unit-kmsg-%d", (int) getpid ());
+  CHECK (mknod (node, S_IFCHR | 0600, makedev (1, 11)) == 0);
+  pid_t pid = fork ();
+  if (pid == 0)
+    {
+      char buf[32];
+      snprintf (buf, sizeof buf, "%d", (int) getpid ());
+      if (write_file_at (d.fd, "cgroup.procs", buf, strlen (buf), &err) < 0)
+        {
+          fprintf (stderr, "%s\n", err->msg);
+          _exit (100);
+        }
+      int a = child_open ("/dev/null"), b = child_open (node);
+      _exit (a == 0 && b == EPERM ? 0 : 1 + (a ? 1 : 0) + (b ? 2 : 0));
+    }
+  int status = 0;
+  waitpid (pid, &status, 0);
+  CHECK (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
+    fprintf (stderr, "child status %x\n", status);
+  unlink (node);
+  close (d.fd);
+  CHECK (rmdir (d.full) == 0);
+  free (d.full);
+  free (rules);
+  cgroup_host_free (&host);
+}
+
+int
+main (void)
+{
+  test_defaults ();
+  test_config_rules ();
+  test_later_rule_wins ();
+  test_kernel ();
+  free (prog);
+  return unit_report ("test_cgroups_devices");
+}

@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <inttypes.h>
+#include <linux/capability.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+
+#include "confine/caps.h"
+#include "confine/confine.h"
+#include "confine_test.h"
+
+#define SET(arr) (char **) (arr), sizeof (arr) / sizeof (arr)[0]
+
+static uint64_t
+status_mask (const char *key)
+{
+  char buf[64];
+  if (! status_field (key, buf, sizeof buf))
+    return ~0ULL;
+  return strtoull (buf, NULL, 16);
+}
+
+static void
+test_names (void)
+{
+  casing_error_t err = NULL;
+  const char *const *names = caps_known_names ();
+  static const char *bad[] = { "CAP_CHOWN", "CAP_FOO" };
+  static const char *lower[] = { "cap_chown" };
+  static const char *numeric[] = { "12" };
+  oci_capabilities c = { 0 };
+  struct caps_masks m;
+
+  CHECK (strcmp (names[0], "CAP_CHOWN") == 0);
+  CHECK (strcmp (names[CAP_SYS_ADMIN], "CAP_SYS_ADMIN") == 0);
+  CHECK (strcmp (names[CAP_CHECKPOINT_RESTORE], "CAP_CHECKPOINT_RESTORE") == 0);
+  CHECK (cap_from_name_strict ("CAP_NET_RAW") == CAP_NET_RAW);
+  CHECK (cap_from_name_strict ("CAP_NOPE") == -1);
+
+  c.effective = (char **) bad;
+  c.effective_len = 2;
+  CHECK (caps_validate_names (&c, &err) < 0);
+  CHECK_ERR (err, "process.capabilities.effective: unknown capability \"CAP_FOO\"");
+
+  memset (&c, 0, sizeof c);
+  c.bounding = (char **) lower;
+  c.bounding_len = 1;
+  CHECK (caps_validate_names (&c, &err) < 0);
+  CHECK_ERR (err, "process.capabilities.bounding: unknown capability \"cap_chown\"");
+  c.bounding = (char **) numeric;
+  CHECK (caps_validate_names (&c, &err) < 0);
+  CHECK_ERR (err, "unknown capability \"12\"");
+
+  memset (&c, 0, sizeof c);
+  c.bounding = (char **) bad;
+  c.bounding_len = 1;
+  CHECK_OK (caps_parse (&c, &m, &err), err);
+  CHECK (m.bounding == 1ULL << CAP_CHOWN);
+  CHECK (m.effective == 0 && m.ambient == 0);
+  CHECK (caps_last_cap () >= CAP_CHECKPOINT_RESTORE);
+}
+
+struct apply_case
+{
+  const oci_capabilities *caps;
+  uint64_t inh, prm, eff, bnd, amb;
+  bool switch_user;
+};
+
+static void
+apply_child (void *arg)
+{
+  struct apply_case *c = arg;
+  casing_error_t err = NULL;
+
+  if (c->switch_user)
+    {
+      oci_user u = { .has_uid = true, .uid = 1000, .has_gid = true, .gid = 1000 };
+      oci_process p = { .user = &u };
+      CHECK_OK (process_set_user (&p, &err), err);
+    }
+  CHECK_OK (caps_apply (c->caps, &err), err);
+  if (c->inh != ~0ULL)
+    CHECK (status_mask ("CapInh") == c->inh);
+  CHECK (status_mask ("CapPrm") == c->prm);
+  CHECK (status_mask ("CapEff") == c->eff);
+  CHECK (status_mask ("CapBnd") == c->bnd);
+  CHECK (status_mask ("CapAmb") == c->amb);
+  if (test_failures)
+    fprintf (stderr, "  Inh %016" PRIx64 " Prm %016" PRIx64 " Eff %016" PRIx64 " Bnd %016" PRIx64 " Amb %016" PRIx64
+                     "\n",
+             status_mask ("CapInh"), status_mask ("CapPrm"), status_mask ("CapEff"), status_mask ("CapBnd"),
+             status_mask ("CapAmb"));
+  CHECK (prctl (PR_GET_KEEPCAPS, 0, 0, 0, 0) == 0);
+}
+
+#define B(c) (1ULL << (c))
+
+static void
+test_apply (void)
+{
+  static const char *bnd[] = { "CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE" };
+  static const char *two[] = { "CAP_AUDIT_WRITE", "CAP_KILL" };
+  static const char *amb[] = { "CAP_NET_BIND_SERVICE" };
+  static const char *with_resource[] = { "CAP_KILL", "CAP_SYS_RESOURCE" };
+  uint64_t three = B (CAP_AUDIT_WRITE) | B (CAP_KILL) | B (CAP_NET_BIND_SERVICE);
+  uint64_t host_bnd = status_mask ("CapBnd");
+  oci_capabilities spec_example = { SET (bnd), SET (two), SET (bnd), SET (bnd), SET (amb) };
+  oci_capabilities no_inh = { SET (bnd), SET (two), NULL, 0, SET (bnd), NULL, 0 };
+  oci_capabilities empty = { 0 };
+  oci_capabilities resource = { SET (with_resource), SET (with_resource), NULL, 0, SET (with_resource), NULL, 0 };
+  struct apply_case c;
+
+  if (geteuid () != 0)
+    {
+      printf ("skipping capability application tests: not root\n");
+      return;
+    }
+  /* config.md's example. */
+  c = (struct apply_case) { &spec_example, three, three, B (CAP_AUDIT_WRITE) | B (CAP_KILL), three,
+                            B (CAP_NET_BIND_SERVICE), false };
+  CHECK_CHILD_OK (apply_child, &c);
+  /* The same after switching to uid 1000 (PR_SET_KEEPCAPS path). */
+  c.switch_user = true;
+  CHECK_CHILD_OK (apply_child, &c);
+  /* No inheritable set asked: none given (CVE-2022-27650). */
+  c = (struct apply_case) { &no_inh, 0, three, B (CAP_AUDIT_WRITE) | B (CAP_KILL), three, 0, false };
+  CHECK_CHILD_OK (apply_child, &c);
+  /* Every set empty. */
+  c = (struct apply_case) { &empty, 0, 0, 0, 0, 0, false };
+  CHECK_CHILD_OK (apply_child, &c);
+  /* CAP_SYS_RESOURCE is outside this host's bounding set: skipped with a
+   * warning, not an error. */
+  if (! (host_bnd & B (CAP_SYS_RESOURCE)))
+    {
+      c = (struct apply_case) { &resource, 0, B (CAP_KILL), B (CAP_KILL), B (CAP_KILL), 0, false };
+      CHECK_CHILD_OK (apply_child, &c);
+    }
+}
+
+static void
+inheritable_leak_child (void *arg)
+{
+  casing_error_t err = NULL;
+  (void) arg;
+  /* Our caller gave us inheritable capabilities; absent `capabilities`
+   * must not pass them on. */
+  struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+  struct __user_cap_data_struct d[2];
+  syscall (SYS_capget, &h, d);
+  d[0].inheritable = 1U << CAP_KILL;
+  CHECK (syscall (SYS_capset, &h, d) == 0);
+  CHECK (status_mask ("CapInh") == B (CAP_KILL));
+  CHECK_OK (caps_apply (NULL, &err), err);
+  CHECK (status_mask ("CapInh") == 0);
+  CHECK (status_mask ("CapAmb") == 0);
+}
+
+int
+main (void)
+{
+  test_names ();
+#ifndef HAVE_LIBCAP
+  {
+    static const char *one[] = { "CAP_KILL" };
+    oci_capabilities c = { .bounding = (char **) one, .bounding_len = 1 };
+    casing_error_t err = NULL;
+    CHECK (caps_apply (&c, &err) < 0);
+    CHECK_ERR (err, "capabilities requested by process.capabilities but casing was built without libcap");
+    CHECK_OK (caps_apply (NULL, &err), err);
+    return test_summary ("test_confine_caps (without libcap)");
+  }
+#endif
+  test_apply ();
+  if (geteuid () == 0)
+    CHECK_CHILD_OK (inheritable_leak_child, NULL);
+  return test_summary ("test_confine_caps");
+}

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+
+#include "confine/procfs.h"
+#include "confine_test.h"
+#include "utils.h"
+
+static void
+test_basic (void)
+{
+  casing_error_t err = NULL;
+  cleanup_free char *buf = NULL;
+  int fd;
+
+  fd = procfs_open_verified ("self/status", O_RDONLY, &err);
+  CHECK (fd >= 0);
+  if (fd >= 0)
+    {
+      CHECK (read_all_fd (fd, "status", &buf, NULL, NULL) == 0 && strstr (buf, "Name:") != NULL);
+      CHECK (fcntl (fd, F_GETFD) & FD_CLOEXEC);
+      close (fd);
+    }
+  fd = procfs_open_verified ("/proc/thread-self/attr/current", O_RDONLY, &err);
+  CHECK (fd >= 0 || (err && err->status == EINVAL));
+  casing_error_release (&err);
+  if (fd >= 0)
+    close (fd);
+  /* Magic links (exe, fd/N, root) are not followed. */
+  CHECK (procfs_open_verified ("self/root/etc/passwd", O_RDONLY, &err) < 0);
+  casing_error_release (&err);
+  CHECK (procfs_open_verified ("self/../../etc/passwd", O_RDONLY, &err) < 0);
+  casing_error_release (&err);
+}
+
+static void
+test_rejects_tmpfs (void)
+{
+  casing_error_t err = NULL;
+  cleanup_close int fd = open ("/dev/shm", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  char path[] = "/dev/shm/casing-test-XXXXXX";
+  int tfd = mkstemp (path);
+
+  CHECK (procfs_check_fd (fd, "/dev/shm", &err) < 0);
+  CHECK_ERR (err, "is not on procfs");
+  if (tfd >= 0)
+    {
+      CHECK (procfs_check_fd (tfd, path, &err) < 0);
+      CHECK_ERR (err, "is not on procfs");
+      close (tfd);
+      unlink (path);
+    }
+}
+
+/* The CVE-2025-52881 setup: a procfs file of the container's choice bind
+ * mounted over the one we mean to write. */
+static void
+overmount_child (void *arg)
+{
+  bool fallback = arg != NULL;
+  casing_error_t err = NULL;
+  char target[64];
+  int fd;
+
+  CHECK (unshare (CLONE_NEWNS) == 0);
+  CHECK (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0);
+  snprintf (target, sizeof target, "/proc/%d/oom_score_adj", getpid ());
+  CHECK (mount ("/proc/sys/kernel/domainname", target, NULL, MS_BIND, NULL) == 0);
+
+  procfs_test_options (fallback, false);
+  /* Our own procfs instance does not see the container's mounts. */
+  procfs_reset ();
+  fd = procfs_open_verified ("self/oom_score_adj", O_WRONLY, &err);
+  CHECK (fd >= 0);
+  if (fd >= 0)
+    close (fd);
+  casing_error_release (&err);
+
+  /* Through /proc itself (when a private procfs cannot be had) the
+   * lookalike is refused, with and without openat2. */
+  procfs_reset ();
+  procfs_test_options (fallback, true);
+  CHECK (procfs_root (&err) >= 0);
+  fd = procfs_open_verified ("self/oom_score_adj", O_WRONLY, &err);
+  CHECK (fd < 0);
+  CHECK_ERR (err, fallback ? "crosses a mount point" : "leaves procfs or crosses a mount point");
+  CHECK (procfs_write_verified ("self/oom_score_adj", "0", 1, &err) < 0);
+  casing_error_release (&err);
+
+  /* A tmpfs over all of /proc is not a procfs root. */
+  procfs_reset ();
+  CHECK (mount ("tmpfs", "/proc", "tmpfs", 0, NULL) == 0);
+  CHECK (procfs_root (&err) < 0);
+  CHECK_ERR (err, "`/proc` is not the root of a procfs mount");
+}
+
+int
+main (void)
+{
+  test_basic ();
+  test_rejects_tmpfs ();
+  if (geteuid () == 0)
+    {
+      CHECK_CHILD_OK (overmount_child, NULL);
+      CHECK_CHILD_OK (overmount_child, (void *) 1);
+    }
+  return test_summary ("test_confine_procfs");
+}

@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The pure parts of the container lifecycle: ids, signal names, the sync
+ * protocol, environments, hooks with timeouts, the state store. */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "container/container_internal.h"
+#include "container/hooks.h"
+#include "container/signals.h"
+#include "container/state_store.h"
+#include "container/sync.h"
+#include "error.h"
+#include "unit_test.h"
+#include "utils.h"
+
+static void
+test_ids (void)
+{
+  casing_error_t err = NULL;
+  char long_id[CONTAINER_ID_MAX + 2];
+
+  memset (long_id, 'a', sizeof long_id - 1);
+  long_id[sizeof long_id - 1] = '\0';
+  CHECK (container_id_validate ("abc-123_x.y", &err) == 0);
+  CHECK (container_id_validate ("a/b", &err) < 0);
+  CHECK (strstr (err->msg, "invalid container id") != NULL);
+  casing_error_release (&err);
+  CHECK (container_id_validate ("..", NULL) < 0);
+  CHECK (container_id_validate (".", NULL) < 0);
+  CHECK (container_id_validate ("", NULL) < 0);
+  CHECK (container_id_validate ("a b", NULL) < 0);
+  CHECK (container_id_validate ("a\nb", NULL) < 0);
+  CHECK (container_id_validate (long_id, NULL) < 0);
+  long_id[CONTAINER_ID_MAX] = '\0';
+  CHECK (container_id_validate (long_id, NULL) == 0);
+}
+
+static void
+test_signals (void)
+{
+  int s = 0;
+
+  CHECK (signal_parse ("TERM", &s, NULL) == 0 && s == SIGTERM);
+  CHECK (signal_parse ("SIGKILL", &s, NULL) == 0 && s == SIGKILL);
+  CHECK (signal_parse ("sigusr1", &s, NULL) == 0 && s == SIGUSR1);
+  CHECK (signal_parse ("9", &s, NULL) == 0 && s == 9);
+  CHECK (signal_parse ("RTMIN+2", &s, NULL) == 0 && s == SIGRTMIN + 2);
+  CHECK (signal_parse ("SIGRTMAX-1", &s, NULL) == 0 && s == SIGRTMAX - 1);
+  CHECK (signal_parse ("SIGRTMAX", &s, NULL) == 0 && s == SIGRTMAX);
+  CHECK (signal_parse ("0", &s, NULL) < 0);
+  CHECK (signal_parse ("65", &s, NULL) < 0);
+  CHECK (signal_parse ("NOPE", &s, NULL) < 0);
+  CHECK (signal_parse ("RTMIN-1", &s, NULL) < 0);
+  CHECK (signal_parse ("", &s, NULL) < 0);
+}
+
+static void
+test_sync (void)
+{
+  casing_error_t err = NULL, sent = NULL;
+  struct sync_msg m = { .fd = -1 };
+  int fds[2];
+
+  CHECK (sync_socketpair (fds, &err) == 0);
+  CHECK (sync_send (fds[0], SYNC_CONSOLE, "/dev/pts/3", 10, 0, &err) == 0);
+  CHECK (sync_recv (fds[1], &m, &err) == 1);
+  CHECK (m.type == SYNC_CONSOLE && m.fd >= 0);
+  CHECK_STR (m.payload, "/dev/pts/3");
+  sync_msg_clear (&m);
+  casing_error_set (&sent, ENOENT, "mount `%s`", "/proc");
+  sync_send_error (fds[0], sent);
+  CHECK (sync_expect (fds[1], SYNC_READY, &m, "test", &err) < 0);
+  CHECK_STR (err->msg, "mount `/proc`: No such file or directory");
+  CHECK (err->status == ENOENT);
+  casing_error_release (&err);
+  casing_error_release (&sent);
+  close (fds[0]);
+  CHECK (sync_expect (fds[1], SYNC_READY, &m, "test", &err) < 0);
+  CHECK (strstr (err->msg, "exited") != NULL);
+  casing_error_release (&err);
+  close (fds[1]);
+}
+
+static void
+test_env (void)
+{
+  char *base[] = { "A=1", "PATH=/bin", NULL };
+  char **e = env_set (base, "PATH", "/usr/bin");
+  char **f = env_set (base, "B", "2");
+  char *args[] = { "x", "y" };
+  char **t = strv_terminated (args, 2);
+
+  CHECK_STR (e[0], "A=1");
+  CHECK_STR (e[1], "PATH=/usr/bin");
+  CHECK (e[2] == NULL);
+  CHECK_STR (f[2], "B=2");
+  CHECK (f[3] == NULL);
+  CHECK (t[2] == NULL && strcmp (t[1], "y") == 0);
+  free (e[1]);
+  free (e);
+  free (f[2]);
+  free (f);
+  free (t);
+}
+
+static void
+test_hooks (void)
+{
+  casing_error_t err = NULL;
+  char *args[] = { "sh", "-c", "read x; [ \"$x\" = '{\"a\":1}' ]" };
+  char *sleeper[] = { "sh", "-c", "sleep 10" };
+  oci_hook ok = { .path = (char *) "/bin/sh", .args = args, .args_len = 3 };
+  oci_hook slow = { .path = (char *) "/bin/sh", .args = sleeper, .args_len = 3,
+                    .has_timeout = true, .timeout = 1 };
+  oci_hook missing = { .path = (char *) "/no/such/hook" };
+
+  CHECK (hook_run (&ok, HOOK_CREATE_RUNTIME, 0, "{\"a\":1}", &err) == 0);
+  CHECK (hook_run (&ok, HOOK_CREATE_RUNTIME, 0, "{}", &err) < 0);
+  CHECK (strstr (err->msg, "exit status 1") != NULL);
+  casing_error_release (&err);
+  CHECK (hook_run (&slow, HOOK_POSTSTOP, 2, "{}", &err) < 0);
+  CHECK (strstr (err->msg, "timed out") != NULL && strstr (err->msg, "poststop hook #2"));
+  casing_error_release (&err);
+  CHECK (hook_run (&missing, HOOK_PRESTART, 0, "{}", &err) < 0);
+  CHECK (err->status == ENOENT);
+  casing_error_release (&err);
+}
+
+static void
+test_executable_lookup (void)
+{
+  casing_error_t err = NULL;
+  char *env[] = { "PATH=/nonexistent:/bin:/usr/bin", NULL };
+  char *out = NULL;
+
+  CHECK (executable_lookup ("sh", env, &out, &err) == 0);
+  CHECK (out && out[0] == '/');
+  free (out);
+  CHECK (executable_lookup ("no-such-program-x", env, &out, &err) < 0);
+  CHECK_STR (err->msg, "exec: \"no-such-program-x\": executable file not found in $PATH");
+  casing_error_release (&err);
+  CHECK (executable_lookup ("/no/such", env, &out, &err) < 0);
+  CHECK (strstr (err->msg, "no such file or directory") != NULL);
+  casing_error_release (&err);
+}
+
+static void
+test_state_store (void)
+{
+  char dir[] = "/tmp/casing-unit-XXXXXX";
+  casing_error_t err = NULL;
+  struct container_handle *h = NULL, *h2 = NULL;
+  enum container_status st;
+  char **ids = NULL;
+
+  CHECK (mkdtemp (dir) != NULL);
+  CHECK (state_store_create (dir, "c1", &h, &err) == 0);
+  CHECK (state_store_create (dir, "c1", &h2, &err) < 0);
+  CHECK (strstr (err->msg, "already exists") != NULL);
+  casing_error_release (&err);
+  h->state->bundle = xstrdup ("/bundle");
+  CHECK (state_store_save (h, &err) == 0);
+  /* create still holds the lock: readers see `creating` */
+  CHECK (state_store_open (dir, "c1", STATE_LOCK_SHARED_TRY, &h2, &err) == 0);
+  CHECK (h2 && h2->lock_busy);
+  CHECK (container_status_get (h2, &st, &err) == 0 && st == CONTAINER_CREATING);
+  container_handle_free (h2);
+  container_handle_free (h);
+  /* its creator gone, a `creating` container is stopped */
+  CHECK (state_store_open (dir, "c1", STATE_LOCK_SHARED_TRY, &h, &err) == 0);
+  CHECK (container_status_get (h, &st, &err) == 0 && st == CONTAINER_STOPPED);
+  CHECK (state_store_list (dir, &ids, &err) == 0 && ids[0] && strcmp (ids[0], "c1") == 0);
+  state_store_free_ids (ids);
+  CHECK (state_store_remove (h, &err) == 0);
+  container_handle_free (h);
+  CHECK (state_store_open (dir, "c1", STATE_LOCK_EXCLUSIVE, &h, &err) < 0);
+  CHECK (err->status == ENOENT && strstr (err->msg, "does not exist"));
+  casing_error_release (&err);
+  rmdir (dir);
+}
+
+int
+main (void)
+{
+  test_ids ();
+  test_signals ();
+  test_sync ();
+  test_env ();
+  test_hooks ();
+  test_executable_lookup ();
+  test_state_store ();
+  return unit_report ("test_container");
+}
