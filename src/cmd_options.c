@@ -122,6 +122,10 @@ cmd_print_help (FILE *out, const char *usage, const char *description, const str
       else
         snprintf (left, sizeof left, "    --%s%s%s", opts->name, opts->arg ? " " : "",
                   opts->arg ? opts->arg : "");
-      fprintf (out, "  %-28s %s\n", left, opts->help);
+      /* A long option and its value get a line of their own. */
+      if (strlen (left) > 28)
+        fprintf (out, "  %s\n  %-28s %s\n", left, "", opts->help);
+      else
+        fprintf (out, "  %-28s %s\n", left, opts->help);
     }
 }
