@@ -105,7 +105,11 @@ linux_features (void)
   l->cgroup->has_v1 = l->cgroup->v1 = true;
   l->cgroup->has_v2 = l->cgroup->v2 = true;
   l->cgroup->has_systemd = true;
+#ifdef HAVE_LIBSYSTEMD
+  l->cgroup->systemd = true;
+#else
   l->cgroup->systemd = false;
+#endif
   l->cgroup->has_systemd_user = true;
   l->cgroup->systemd_user = false;
   l->cgroup->has_rdma = l->cgroup->rdma = true;

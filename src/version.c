@@ -30,5 +30,10 @@ print_version (FILE *out)
 #else
   fputs (" -APPARMOR", out);
 #endif
+#ifdef HAVE_LIBSYSTEMD
+  fputs (" +SYSTEMD", out);
+#else
+  fputs (" -SYSTEMD", out);
+#endif
   fputc ('\n', out);
 }

@@ -22,7 +22,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 deps=(build-essential autoconf automake libtool pkg-config
-      libyajl-dev libcap-dev libseccomp-dev libselinux1-dev libapparmor-dev
+      libyajl-dev libcap-dev libseccomp-dev libselinux1-dev libapparmor-dev libsystemd-dev
       busybox-static python3 python3-pytest python3-jsonschema
       iproute2 util-linux procps kmod git clang libclang-rt-14-dev)
 

@@ -53,6 +53,15 @@ struct cgroup_manager
   oci_device *devices;
   size_t n_devices;
   uint64_t oom_seen; /* v2: memory.events oom_kill at the last look */
+  /* systemd driver: the transient scope, started by cgroup_manager_enter. */
+  char *systemd_unit;
+  char *systemd_slice;
+  bool systemd_started;
+  struct systemd_props
+  {
+    bool has_memory, has_tasks, has_cpu_weight, has_cpu_quota;
+    uint64_t memory, tasks, cpu_weight, cpu_quota_per_sec_usec;
+  } systemd_props;
 };
 
 /* cgroup_detect.c */
@@ -116,6 +125,13 @@ int cgroup_freeze_dir (struct cgroup_dir *d, bool freeze, casing_error_t *err);
 
 /* cgroup_systemd.c */
 int cgroup_systemd_parse_path (const char *path, const char *id, char **slice, char **unit, casing_error_t *err);
-int cgroup_systemd_create (struct cgroup_manager *m, const struct cgroup_options *opts, casing_error_t *err);
+int cgroup_systemd_create (struct cgroup_manager *m, const struct cgroup_options *opts,
+                           const oci_resources *resources, casing_error_t *err);
+/* Start the scope with `pid` in it, then fill m->dirs from where systemd
+ * put it (directories systemd owns: created stays 0). */
+int cgroup_systemd_enter (struct cgroup_manager *m, pid_t pid, casing_error_t *err);
+int cgroup_systemd_stop (struct cgroup_manager *m, casing_error_t *err);
+/* Fill m->dirs from /proc/PID/cgroup (used by the systemd driver). */
+int cgroup_manager_dirs_from_pid (struct cgroup_manager *m, pid_t pid, casing_error_t *err);
 
 #endif

@@ -222,6 +222,8 @@ cgroup_manager_free (struct cgroup_manager *m)
   dirs_free (m);
   cgroup_host_free (&m->host);
   free (m->devices);
+  free (m->systemd_unit);
+  free (m->systemd_slice);
   free (m->id);
   free (m->path);
   free (m);
@@ -320,11 +322,17 @@ cgroup_manager_create (const struct cgroup_options *opts, const oci_resources *r
   m->systemd = opts->systemd;
   m->rootless = opts->rootless;
   copy_devices (m, opts->devices, opts->devices_len);
-  (void) resources; /* applied by cgroup_manager_apply once the process exists */
   if (cgroup_host_detect (&m->host, err) < 0)
     goto fail;
-  if (opts->systemd && cgroup_systemd_create (m, opts, err) < 0)
-    goto fail;
+  if (opts->systemd)
+    {
+      /* systemd makes the directories when the scope starts with the
+       * container's pid in it (cgroup_manager_enter). */
+      if (cgroup_systemd_create (m, opts, resources, err) < 0)
+        goto fail;
+      *out = m;
+      return 0;
+    }
   if (create_dirs (m, opts, err) < 0)
     {
       cleanup_casing_error casing_error_t ignored = NULL;
@@ -345,7 +353,7 @@ cgroup_manager_clone_fd (struct cgroup_manager *m)
   /* Only a pure v2 host can place the child with clone3 alone; with v1
    * hierarchies cgroup_manager_enter has to run anyway. */
   struct cgroup_dir *d = cgroup_manager_v2_dir (m);
-  if (m->host.mode != CGROUP_MODE_V2 || d == NULL)
+  if (m->host.mode != CGROUP_MODE_V2 || d == NULL || m->systemd)
     return -1;
   return d->fd;
 }
@@ -354,6 +362,8 @@ int
 cgroup_manager_enter (struct cgroup_manager *m, pid_t pid, casing_error_t *err)
 {
   char buf[32];
+  if (m->systemd && !m->systemd_started)
+    return cgroup_systemd_enter (m, pid, err);
   snprintf (buf, sizeof buf, "%d", (int) pid);
   for (size_t i = 0; i < m->n_dirs; i++)
     if (cgroup_dir_write (&m->dirs[i], "cgroup.procs", buf, err) < 0)
@@ -370,6 +380,8 @@ cgroup_manager_destroy (struct cgroup_manager *m, casing_error_t *err)
   /* A failed kill (nothing left, freezer gone) must not keep the
    * directories: removing them is what reports a real leftover. */
   cgroup_manager_kill_all (m, SIGKILL, &kill_err);
+  if (m->systemd)
+    return cgroup_systemd_stop (m, err);
   /* Go on after a failure: every other hierarchy still gets cleaned, and
    * the first error is the one reported. */
   for (size_t i = 0; i < m->n_dirs; i++)
@@ -391,4 +403,23 @@ cgroup_manager_add_dir (struct cgroup_manager *m, struct cgroup_hierarchy *h, co
   d->created = created;
   d->fd = open (d->full, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   return d;
+}
+
+int
+cgroup_manager_dirs_from_pid (struct cgroup_manager *m, pid_t pid, casing_error_t *err)
+{
+  cleanup_free char *text = NULL;
+  char path[64];
+  snprintf (path, sizeof path, "/proc/%d/cgroup", (int) pid);
+  if (read_all_file (path, &text, NULL, err) < 0)
+    return -1;
+  for (size_t i = 0; i < m->host.n; i++)
+    {
+      cleanup_free char *own = cgroup_path_own (text, &m->host.h[i]);
+      if (strcmp (own, "/") != 0)
+        cgroup_manager_add_dir (m, &m->host.h[i], own, 0);
+    }
+  free (m->path);
+  m->path = xstrdup (m->n_dirs ? m->dirs[0].path : "");
+  return 0;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The manager in the state file: casing_state.cgroup_path plus, in `extra`,
  *   "cgroup.driver": "cgroupfs" | "systemd"
+ *   "cgroup.systemd_unit": the transient scope (systemd driver)
  *   "cgroup.dirs":   one line per hierarchy, "<created> <directory>", where
  *                    <created> counts the trailing components casing made
  *                    (only those are removed by delete). */
@@ -27,7 +28,8 @@ cgroup_manager_save (struct cgroup_manager *m, casing_state *state, casing_error
   if (state->extra == NULL)
     state->extra = xmalloc0 (sizeof (*state->extra));
   if (oci_map_set (state->extra, "cgroup.driver", m->systemd ? "systemd" : "cgroupfs") < 0
-      || oci_map_set (state->extra, "cgroup.dirs", dirs) < 0)
+      || oci_map_set (state->extra, "cgroup.dirs", dirs) < 0
+      || (m->systemd_unit && oci_map_set (state->extra, "cgroup.systemd_unit", m->systemd_unit) < 0))
     return casing_error_set (err, ENOMEM, "save the cgroup state");
   return 0;
 }
@@ -74,7 +76,12 @@ cgroup_manager_load (const casing_state *state, struct cgroup_manager **out, cas
   m->id = xstrdup (state->id ? state->id : "");
   m->path = xstrdup (state->cgroup_path ? state->cgroup_path : "");
   m->systemd = driver && strcmp (driver, "systemd") == 0;
-  if (dirs == NULL)
+  if (m->systemd && oci_map_get (state->extra, "cgroup.systemd_unit"))
+    {
+      m->systemd_unit = xstrdup (oci_map_get (state->extra, "cgroup.systemd_unit"));
+      m->systemd_started = true;
+    }
+  if (dirs == NULL && !m->systemd)
     {
       casing_error_set (err, ENOENT, "state of `%s` has no cgroup information", m->id);
       goto fail;
@@ -84,6 +91,10 @@ cgroup_manager_load (const casing_state *state, struct cgroup_manager **out, cas
   for (char *l = strtok_r (copy, "\n", &save); l; l = strtok_r (NULL, "\n", &save))
     if (load_line (m, l, err) < 0)
       goto fail;
+  /* systemd driver: the state may have been saved before the scope existed;
+   * the container's init shows where systemd put it. */
+  if (m->systemd && m->n_dirs == 0 && state->has_pid && cgroup_manager_dirs_from_pid (m, (pid_t) state->pid, err) < 0)
+    goto fail;
   *out = m;
   return 0;
 fail:

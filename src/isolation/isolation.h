@@ -20,7 +20,9 @@
  *                          sysctl_apply()
  *                          rootfs_prepare()                (all mounts, under the new root)
  *                          -- createContainer hooks run here --
- *                          rootfs_pivot()                  (pivot_root or move+chroot)
+ *                          rootfs_pivot()                  (pivot_root or move+chroot;
+ *                                                           chroot only without a
+ *                                                           mount namespace)
  *                          -- console: rootfs_bind_console(ctx, pty slave fd) --
  *                          rootfs_finalize()               (masked/readonly paths,
  *                                                           propagation, readonly root)
@@ -87,6 +89,11 @@ int rootfs_pivot (struct rootfs_context *ctx, casing_error_t *err);
  * fd of /dev/pts/N) over /dev/console. */
 int rootfs_bind_console (struct rootfs_context *ctx, int slave_fd, casing_error_t *err);
 int rootfs_finalize (struct rootfs_context *ctx, casing_error_t *err);
+/* A container without a mount namespace of its own has its mounts in the
+ * runtime's namespace, below `rootfs` (rootfs_resolve_path), where they
+ * outlive it: detach them once it is gone (delete, or a failed create
+ * after rootfs_prepare).  No-op with a mount namespace. */
+int rootfs_release_host_mounts (const oci_config *config, const char *rootfs, casing_error_t *err);
 int personality_apply (const oci_config *config, casing_error_t *err);
 
 /* Every mount option string implemented (features.md `mountOptions`),

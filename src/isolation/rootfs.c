@@ -85,11 +85,13 @@ rootfs_propagation (const oci_config *c)
   return c->linux_ ? c->linux_->rootfs_propagation : NULL;
 }
 
-/* Before anything is mounted, nothing we do may propagate to the host:
- * every mount becomes a slave (events still come in from the host, as
- * "shared"/"slave" ask) or private. */
+/* Nothing we mount may propagate to the host: every mount below `target`
+ * becomes a slave (events still come in from the host, as "shared"/"slave"
+ * ask) or private.  With a mount namespace of its own, `target` is "/",
+ * before anything is mounted; in the runtime's namespace it is only the
+ * rootfs, once bound on itself (the host's "/" is not ours to change). */
 static int
-isolate_from_host (const oci_config *c, casing_error_t *err)
+isolate_from_host (const oci_config *c, const char *target, casing_error_t *err)
 {
   const char *p = rootfs_propagation (c);
   unsigned long flag = MS_PRIVATE;
@@ -100,8 +102,8 @@ isolate_from_host (const oci_config *c, casing_error_t *err)
     return casing_error_set (err, EINVAL, "linux.rootfsPropagation: unknown value `%s`", p);
   if (p && (f == MS_SHARED || f == MS_SLAVE))
     flag = MS_SLAVE;
-  if (mount (NULL, "/", NULL, MS_REC | flag, NULL) < 0)
-    return casing_error_errno (err, "make `/` %s", flag == MS_SLAVE ? "rslave" : "rprivate");
+  if (mount (NULL, target, NULL, MS_REC | flag, NULL) < 0)
+    return casing_error_errno (err, "make `%s` %s", target, flag == MS_SLAVE ? "rslave" : "rprivate");
   return 0;
 }
 
@@ -162,16 +164,36 @@ bind_rootfs (struct rootfs_context *ctx, casing_error_t *err)
   return 0;
 }
 
+/* Without a mount namespace of its own the container inherits the
+ * runtime's (config-linux.md, "namespaces"): its mounts are made there,
+ * below the rootfs, as runc does.  A rootfs that is the host's "/" would
+ * then put them over the host's own /proc, /dev and /sys. */
+static int
+bind_rootfs_isolated (struct rootfs_context *ctx, casing_error_t *err)
+{
+  const oci_config *c = ctx->config;
+
+  if (config_has_namespace (c, "mount"))
+    return isolate_from_host (c, "/", err) < 0 ? -1 : bind_rootfs (ctx, err);
+  if (path_is_root (ctx->rootfs))
+    return casing_error_set (err, EINVAL, "root.path: the host's `/` cannot be the root filesystem "
+                             "without a `mount` namespace in linux.namespaces");
+  /* The runtime's mount namespace belongs to the runtime's user namespace. */
+  if (ctx->has_userns)
+    return casing_error_set (err, EPERM, "linux.namespaces: a `user` namespace needs a `mount` namespace "
+                             "of its own to mount the root filesystem");
+  if (bind_rootfs (ctx, err) < 0)
+    return -1;
+  return isolate_from_host (c, ctx->rootfs, err);
+}
+
 int
 rootfs_prepare (struct rootfs_context *ctx, casing_error_t *err)
 {
   const oci_config *c = ctx->config;
   bool dev_is_bind = false, has_dev;
 
-  if (! config_has_namespace (c, "mount"))
-    return casing_error_set (err, EINVAL, "linux.namespaces: a `mount` namespace is required to set up "
-                             "the root filesystem");
-  if (isolate_from_host (c, err) < 0 || bind_rootfs (ctx, err) < 0)
+  if (bind_rootfs_isolated (ctx, err) < 0)
     return -1;
   /* Relative overlay lowerdir/upperdir and bind sources are relative to the bundle. */
   if (ctx->bundle && chdir (ctx->bundle) < 0)
@@ -193,6 +215,14 @@ switch_root (struct rootfs_context *ctx, casing_error_t *err)
 {
   if (fchdir (ctx->rootfs_fd) < 0)
     return casing_error_errno (err, "chdir to the root filesystem");
+  /* In the runtime's mount namespace, pivot_root or a move onto "/" would
+   * change the root of every process of the host. */
+  if (! config_has_namespace (ctx->config, "mount"))
+    {
+      if (chroot (".") < 0)
+        return casing_error_errno (err, "chroot to the root filesystem");
+      return 0;
+    }
   if (ctx->no_pivot)
     {
       if (mount (".", "/", NULL, MS_MOVE, NULL) < 0)
@@ -280,5 +310,16 @@ rootfs_finalize (struct rootfs_context *ctx, casing_error_t *err)
       if (mount_set_attrs (root, false, MOUNT_ATTR_RDONLY, 0, 0, "`/`", err) < 0)
         return casing_error_prefix (err, "root.readonly");
     }
+  return 0;
+}
+
+int
+rootfs_release_host_mounts (const oci_config *config, const char *rootfs, casing_error_t *err)
+{
+  if (config_has_namespace (config, "mount") || rootfs == NULL || path_is_root (rootfs))
+    return 0;
+  /* EINVAL: not a mount point any more (already released). */
+  if (umount2 (rootfs, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
+    return casing_error_errno (err, "detach the mounts of the root filesystem `%s`", rootfs);
   return 0;
 }

@@ -38,7 +38,7 @@ def test_version():
     assert any(l.startswith("commit: ") for l in lines)
     assert "spec: 1.3.0" in lines
     feats = [l for l in lines if l.startswith("features:")][0]
-    for f in ("YAJL", "CAP", "SECCOMP", "SELINUX", "APPARMOR"):
+    for f in ("YAJL", "CAP", "SECCOMP", "SELINUX", "APPARMOR", "SYSTEMD"):
         assert ("+" + f) in feats or ("-" + f) in feats
 
 
@@ -137,6 +137,7 @@ def test_features_matches_schema_and_build():
     assert f["linux"]["seccomp"]["enabled"] is seccomp_built
     assert f["linux"]["apparmor"]["enabled"] is ("+APPARMOR" in version)
     assert f["linux"]["selinux"]["enabled"] is ("+SELINUX" in version)
+    assert f["linux"]["cgroup"]["systemd"] is ("+SYSTEMD" in version)
     if "+CAP" in version:
         assert "CAP_SYS_ADMIN" in f["linux"]["capabilities"]
     for opt in ("ro", "rbind", "rro", "idmap", "tmpcopyup", "nosymfollow"):

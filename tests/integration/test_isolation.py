@@ -45,6 +45,85 @@ def test_namespace_not_listed_is_inherited(casing, bundle):
         assert ns_inode(pid, "uts") != ns_inode("self", "uts")
 
 
+def host_mounts_under(path):
+    """Host mount points at or below `path`, from the runtime's mountinfo."""
+    with open("/proc/self/mountinfo") as f:
+        points = [line.split()[4] for line in f]
+    return [m for m in points if m == path or m.startswith(path + "/")]
+
+
+def host_root_mount():
+    """The host's "/" line of mountinfo minus the mount id: what must not change."""
+    with open("/proc/self/mountinfo") as f:
+        return [line.split()[1:] for line in f if line.split()[4] == "/"]
+
+
+@pytest.fixture
+def no_mount_ns(bundle):
+    """A bundle without a mount namespace; whatever the container mounted
+    in the runtime's namespace is detached afterwards."""
+    drop_namespace(bundle, "mount")
+    rootfs = os.path.realpath(bundle.rootfs)
+    try:
+        yield rootfs
+    finally:
+        # Each container stacked its own tree (delete does not detach it yet).
+        for _ in range(10):
+            if not host_mounts_under(rootfs):
+                break
+            subprocess.run(["umount", "-R", "-l", rootfs], check=False)
+
+
+@pytest.mark.parametrize("extra", [(), ("--no-pivot",)])
+def test_mount_namespace_not_listed_is_inherited(casing, bundle, no_mount_ns, extra):
+    """The runtime's mount namespace, as config-linux.md asks and runc does
+    (runtime-tools linux_ns_itype): mounts go below the rootfs, the process
+    is chrooted there, and neither pivot_root nor --no-pivot's move touches
+    the host's "/"."""
+    rootfs = no_mount_ns
+    bundle.config["root"]["readonly"] = True
+    bundle.config["linux"]["rootfsPropagation"] = "private"
+    before = host_root_mount()
+    with created(casing, bundle, extra=extra) as pid:
+        assert ns_inode(pid, "mnt") == ns_inode("self", "mnt")
+        assert os.readlink("/proc/%d/root" % pid) == rootfs
+        points = host_mounts_under(rootfs)
+        for m in ("", "/proc", "/dev", "/dev/pts", "/sys", "/proc/keys", "/proc/sys"):
+            assert rootfs + m in points, m
+        info = mountinfo(open("/proc/self/mountinfo").read())
+        assert "ro" in info[rootfs][0]
+        assert not [f for f in info[rootfs][1] if f.startswith(("shared:", "master:"))]
+        assert "ro" in info[rootfs + "/proc/sys"][0]
+    assert host_root_mount() == before
+    out = ok_sh(casing, bundle, "readlink /proc/self/ns/mnt; ls /bin/busybox; "
+                "stat -c %t:%T /proc/keys; touch /x 2>&1 || echo ro", extra=extra)
+    lines = out.split("\n")
+    assert lines[0] == os.readlink("/proc/self/ns/mnt")
+    assert lines[1] == "/bin/busybox" and lines[2] == "1:3" and lines[-2] == "ro"
+    assert host_root_mount() == before
+
+
+def test_host_root_without_mount_namespace_refused(casing, bundle, no_mount_ns):
+    """root.path "/" in the runtime's mount namespace would mount over the
+    host's own /proc and /dev."""
+    bundle.config["root"]["path"] = "/"
+    before = host_mounts_under("/proc")
+    r = run_sh(casing, bundle, "true")
+    assert r.returncode != 0
+    assert "without a `mount` namespace" in r.stderr
+    assert host_mounts_under("/proc") == before
+
+
+def test_user_namespace_without_mount_namespace_explains(casing, bundle, no_mount_ns):
+    """Its mounts would be in the host's mount namespace, which a new user
+    namespace has no privilege over."""
+    userns(bundle)
+    r = run_sh(casing, bundle, "true")
+    assert r.returncode != 0
+    assert "needs a `mount` namespace" in r.stderr
+    assert not host_mounts_under(no_mount_ns)
+
+
 @pytest.fixture
 def holder():
     """A process in fresh net, uts and ipc namespaces, to be joined by path."""

@@ -289,6 +289,53 @@ run_child (bool fallback)
   return failures ? 1 : 0;
 }
 
+/* Without a mount namespace in the config, the mounts are made in the
+ * caller's namespace below the rootfs (a private namespace of this child
+ * stands for the host's), and rootfs_release_host_mounts detaches them. */
+static int
+run_release_child (void)
+{
+  oci_config *c = make_config ();
+  casing_error_t err = NULL;
+  struct rootfs_context ctx = { .config = c, .rootfs = rootfs, .bundle = bundle, .rootfs_fd = -1 };
+  struct rootfs_context at_root = { .config = c, .rootfs = "/", .bundle = bundle, .rootfs_fd = -1 };
+  char proc[PATH_MAX + 32];
+
+  if (unshare (CLONE_NEWNS) < 0 || mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+    return 99;
+  c->linux_->namespaces_len = 0;
+  snprintf (proc, sizeof proc, "%s/proc", rootfs);
+  CHECK (rootfs_prepare (&at_root, &err) < 0 && err && strstr (err->msg, "without a `mount` namespace"),
+         "no mount namespace: the host's / refused as the rootfs");
+  casing_error_release (&err);
+  CHECK (rootfs_prepare (&ctx, &err) == 0, "no mount namespace: rootfs prepared in the caller's namespace");
+  CHECK (mountinfo_has (rootfs, "") && mountinfo_has (proc, "proc"), "rootfs bound, /proc mounted below it");
+  c->linux_->namespaces_len = 1;
+  CHECK (rootfs_release_host_mounts (c, rootfs, &err) == 0 && mountinfo_has (proc, "proc"),
+         "with a mount namespace, release is a no-op");
+  c->linux_->namespaces_len = 0;
+  CHECK (rootfs_release_host_mounts (c, rootfs, &err) == 0 && ! mountinfo_has (rootfs, "")
+         && ! mountinfo_has (proc, ""), "without, release detaches the rootfs tree");
+  CHECK (rootfs_release_host_mounts (c, rootfs, &err) == 0, "release twice is fine");
+  fflush (stdout);
+  return failures ? 1 : 0;
+}
+
+static int
+run_release (void)
+{
+  int status;
+  pid_t pid;
+
+  fflush (stdout);
+  pid = fork ();
+  if (pid == 0)
+    _exit (run_release_child ());
+  if (pid < 0 || waitpid (pid, &status, 0) < 0 || ! WIFEXITED (status))
+    return 1;
+  return WEXITSTATUS (status);
+}
+
 static int
 run_mode (bool fallback)
 {
@@ -332,6 +379,7 @@ main (void)
   r = run_mode (false);
   xsystem ("rm -rf %s/rootfs/tmp/casing-escape-* %s/rootfs/dev/* %s/rootfs/mnt/newdir", bundle, bundle, bundle);
   r |= run_mode (true);
+  r |= run_release ();
   xsystem ("rm -rf %s", bundle);
   return r ? 1 : 0;
 }
