@@ -28,10 +28,6 @@ confine_before_exec (const oci_process *process, struct seccomp_program *prog, i
     *notify_fd = -1;
   if (self_exe_check_process (process, err) < 0)
     return -1;
-  /* Before the filter: sched_setaffinity is not the container's syscall. */
-  if (process && process->exec_cpu_affinity
-      && process_apply_cpu_affinity (process->exec_cpu_affinity->final, err) < 0)
-    return -1;
   /* Labels first: no_new_privs restricts the transitions they ask for. */
   if (lsm_set_exec_label (process, err) < 0)
     return -1;

@@ -7,13 +7,15 @@
  *   keyring_create_session()      (unless --no-new-keyring), before pivot
  *   process_apply_rlimits(), process_apply_oom_score_adj(),
  *   process_apply_scheduler(), process_apply_io_priority(),
- *   process_apply_cpu_affinity(initial), process_apply_memory_policy()
+ *   process_apply_memory_policy()
  *   then, right before execve(), after the start signal, all in one call,
- *   confine_before_exec(): final CPU affinity, lsm_set_exec_label(),
+ *   confine_before_exec(): lsm_set_exec_label(),
  *   process_set_user() (setgroups/setresgid/setresuid, umask, keeping caps
  *   across the uid change), caps, no_new_privs and seccomp_program_load() in the
  *   order the filter needs; then seccomp_send_notify_fd() when a listener
  *   fd came back, self_exe_check_exec_target() and execve().
+ * process_apply_cpu_affinity() is for `exec` only (config.md: not the
+ * container init): `initial` before the cgroup join, `final` after it.
  * seccomp_prepare() runs in the parent before clone (and in `exec`), so a bad
  * filter fails early, the listener is connected while its host path is
  * still reachable, and the child only loads the filter.  self_exe_protect()
@@ -42,6 +44,9 @@ int seccomp_program_load (struct seccomp_program *prog, int *notify_fd, casing_e
 int seccomp_send_notify_fd (const oci_seccomp *seccomp, int notify_fd, const char *state_json,
                             casing_error_t *err);
 void seccomp_program_free (struct seccomp_program *prog);
+/* The listenerPath connection made by seccomp_prepare() (or -1): an fd the
+ * child must keep until it sends the notify fd. */
+int seccomp_program_listener_fd (const struct seccomp_program *prog);
 
 int caps_apply (const oci_capabilities *caps, casing_error_t *err);
 /* Fail on capability names casing does not know (exact "CAP_XXX"); warn
@@ -73,7 +78,7 @@ int self_exe_check_exec_target (const char *path, casing_error_t *err);
 int self_exe_check_process (const oci_process *process, casing_error_t *err);
 
 /* All of the "right before execve()" steps, in the order they need:
- * process_apply_cpu_affinity(final), lsm_set_exec_label, process_set_user,
+ * lsm_set_exec_label, process_set_user,
  * the capability sets, no_new_privs and seccomp_load.  With
  * noNewPrivileges the filter is loaded last, so none of our setup is
  * filtered; without it seccomp(2) needs CAP_SYS_ADMIN, so the filter is

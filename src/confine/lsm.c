@@ -69,12 +69,16 @@ lsm_set_exec_label (const oci_process *process, casing_error_t *err)
     return 0;
   if (apparmor_exec_write (host, process->apparmor_profile, &w, err) < 0)
     return -1;
+  /* The kernel answers ENOENT for a profile that is not loaded. */
   if (lsm_write_apply (&w, err) < 0)
-    return casing_error_prefix (err, "process.apparmorProfile");
+    return casing_error_prefix (err, "process.apparmorProfile: apply AppArmor profile \"%s\"%s",
+                                process->apparmor_profile,
+                                (*err)->status == ENOENT ? " (is it loaded?)" : "");
   if (selinux_exec_write (host, process->selinux_label, &w, err) < 0)
     return -1;
   if (lsm_write_apply (&w, err) < 0)
-    return casing_error_prefix (err, "process.selinuxLabel");
+    return casing_error_prefix (err, "process.selinuxLabel: apply SELinux label \"%s\"",
+                                process->selinux_label);
   return 0;
 }
 

@@ -35,6 +35,12 @@ procfs_reset (void)
 }
 
 int
+procfs_root_if_open (void)
+{
+  return root_fd;
+}
+
+int
 procfs_check_fd (int fd, const char *what, casing_error_t *err)
 {
   struct statfs sfs;

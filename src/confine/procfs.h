@@ -21,6 +21,10 @@
  * is the root of a procfs.  Do not close it. */
 int procfs_root (casing_error_t *err);
 
+/* The cached root handle, or -1 when none was opened yet (never opens
+ * one): for a caller closing every fd it does not need. */
+int procfs_root_if_open (void);
+
 /* Open `path` below procfs ("self/attr/exec", "thread-self/oom_score_adj";
  * a leading "/proc/" is accepted and ignored).  `flags` are open(2) flags;
  * O_CLOEXEC is always added.  Fails when the path leaves the procfs mount,

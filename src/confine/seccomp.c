@@ -18,6 +18,12 @@
 #include "../utils.h"
 #include "seccomp_internal.h"
 
+int
+seccomp_program_listener_fd (const struct seccomp_program *prog)
+{
+  return prog ? prog->listener_sock : -1;
+}
+
 void
 seccomp_program_free (struct seccomp_program *prog)
 {

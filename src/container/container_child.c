@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "../confine/confine.h"
+#include "../confine/procfs.h"
 #include "../isolation/isolation.h"
 #include "../utils.h"
 #include "console.h"
@@ -159,6 +160,25 @@ setup_container (struct container_child_ctx *ctx, char **exe, casing_error_t *er
   return executable_lookup (c->process->args[0], ctx->env, exe, err);
 }
 
+/* While it waits for `start` the init keeps only what it still needs:
+ * stdio, the preserved fds, its two sockets, the procfs handle (of the
+ * container's own pid namespace) and the seccomp listener connection.  The
+ * new root, the cgroup directories of the parent and whatever fds the
+ * caller of create left open must not sit in the container. */
+static int
+drop_setup_fds (struct container_child_ctx *ctx, casing_error_t *err)
+{
+  int keep[] = {
+    ctx->sync_fd, ctx->start_listen_fd, procfs_root_if_open (),
+    seccomp_program_listener_fd (ctx->seccomp),
+  };
+
+  ctx->rootfs_ctx->rootfs_fd = -1;
+  if (close_fds_except (ctx->preserve_fds, keep, sizeof keep / sizeof keep[0], err) < 0)
+    return casing_error_prefix (err, "close the fds of the setup");
+  return 0;
+}
+
 /* Tell the parent we are ready and stop depending on it: after SYNC_CREATED
  * the state is saved, so a parent dying from now on must not kill us. */
 static int
@@ -256,7 +276,8 @@ container_child_main (struct container_child_ctx *ctx)
   for (size_t i = 0; i < sizeof ctx->inherited_fds / sizeof ctx->inherited_fds[0]; i++)
     if (ctx->inherited_fds[i] > 2)
       close (ctx->inherited_fds[i]);
-  if (setup_container (ctx, &exe, &err) < 0 || report_ready (ctx, &err) < 0)
+  if (setup_container (ctx, &exe, &err) < 0 || drop_setup_fds (ctx, &err) < 0
+      || report_ready (ctx, &err) < 0)
     child_fail (ctx->sync_fd, &err);
   close (ctx->sync_fd);
   start_and_exec (ctx, exe);

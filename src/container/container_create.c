@@ -19,6 +19,7 @@
 
 #include "../cgroups/cgroups.h"
 #include "../confine/confine.h"
+#include "../confine/lsm.h"
 #include "../isolation/isolation.h"
 #include "../log.h"
 #include "../utils.h"
@@ -212,15 +213,32 @@ prepare_env (struct create_job *j)
 /* NOTIFY_SOCKET: systemd-notify inside the container must reach the host
  * socket.  A unix socket is found by its inode, whatever the network
  * namespace, so binding the socket file at the same path in the container
- * is enough.  Abstract sockets live in a network namespace and cannot be
- * passed this way: they are not forwarded. */
+ * is enough.  An abstract socket ("@name") has no file: it is found by name
+ * in the network namespace, so it reaches the host only from a container
+ * that shares the runtime's network namespace, where passing the variable
+ * is enough.  (runc and crun proxy through a socket of their own instead:
+ * that needs a process of ours to outlive `create`, which casing avoids.) */
 static void
 add_notify_socket (struct create_job *j)
 {
   const char *path = getenv ("NOTIFY_SOCKET");
   oci_config *c = j->config;
   oci_mount *m;
+  char **old;
 
+  if (path && path[0] == '@' && path[1] != '\0')
+    {
+      if (config_has_namespace (c, "network"))
+        {
+          log_warning ("NOTIFY_SOCKET `%s` is abstract and the container has its own network "
+                       "namespace: not forwarded", path);
+          return;
+        }
+      old = j->env;
+      j->env = env_set (old, "NOTIFY_SOCKET", path);
+      free (old);
+      return;
+    }
   if (path == NULL || path[0] != '/')
     return;
   c->mounts = xrealloc (c->mounts, (c->mounts_len + 1) * sizeof (oci_mount));
@@ -232,7 +250,7 @@ add_notify_socket (struct create_job *j)
   m->options = xmalloc0 (2 * sizeof (char *));
   m->options[0] = xstrdup ("bind");
   m->options_len = 1;
-  char **old = j->env;
+  old = j->env;
   j->env = env_set (old, "NOTIFY_SOCKET", path);
   free (old);
 }
@@ -443,6 +461,9 @@ undo_create (struct create_job *j)
     }
   if (j->cgroup)
     (void) cgroup_manager_destroy (j->cgroup, NULL);
+  /* Without a mount namespace the child's mounts are in ours. */
+  if (j->config && j->rootfs)
+    (void) rootfs_release_host_mounts (j->config, j->rootfs, NULL);
   if (j->h)
     (void) state_store_remove (j->h, NULL);
 }
@@ -495,11 +516,17 @@ create_steps (struct create_job *j, casing_error_t *err)
 {
   const oci_linux *l;
 
+  /* Non-dumpable before anything else: nothing read or opened from now on
+   * (config, state, the binary's own handle) is reachable via /proc/PID. */
+  if (self_exe_protect (err) < 0)
+    return -1;
+  /* Which LSM is active is a host fact: learn it before joining or
+   * building the container's mount namespace, where securityfs and the
+   * host's /sys are out of sight. */
+  (void) lsm_host_probe ();
   if (load_config (j, err) < 0 || check_terminal_options (j, err) < 0)
     return -1;
   l = j->config->linux_;
-  if (self_exe_protect (err) < 0)
-    return -1;
   if (l && l->seccomp && seccomp_prepare (l->seccomp, &j->seccomp, err) < 0)
     return -1;
   if (record_state (j, err) < 0 || create_cgroup (j, err) < 0)

@@ -17,6 +17,8 @@
 
 #include "../cgroups/cgroups.h"
 #include "../confine/confine.h"
+#include "../confine/lsm.h"
+#include "../confine/procfs.h"
 #include "../utils.h"
 #include "console.h"
 #include "container.h"
@@ -109,13 +111,20 @@ prepare (struct exec_job *j, casing_error_t *err)
   const oci_linux *l;
   bool terminal = p->has_terminal && p->terminal;
 
+  /* First of all (CVE-2019-5736): we are about to join the container. */
+  if (self_exe_protect (err) < 0)
+    return -1;
+  /* Which LSM is active is a host fact: learn it before joining or
+   * building the container's mount namespace, where securityfs and the
+   * host's /sys are out of sight. */
+  (void) lsm_host_probe ();
   if (p->args_len == 0)
     return casing_error_set (err, EINVAL, "exec: process.args must have an entry");
   if (terminal && j->o->detach && j->o->console_socket == NULL)
     return casing_error_set (err, EINVAL, "exec --detach with a terminal needs --console-socket");
   if (!terminal && j->o->console_socket)
     return casing_error_set (err, EINVAL, "--console-socket given but no terminal requested");
-  if (load_container (j, err) < 0 || self_exe_protect (err) < 0)
+  if (load_container (j, err) < 0)
     return -1;
   l = j->config->linux_;
   if (l && l->seccomp && seccomp_prepare (l->seccomp, &j->seccomp, err) < 0)
@@ -135,6 +144,19 @@ prepare (struct exec_job *j, casing_error_t *err)
   return 0;
 }
 
+/* Once in the container, keep none of the parent's fds (pidfd, cgroup
+ * directories, console socket, the caller's other fds) beyond what the
+ * exec still needs. */
+static int
+drop_parent_fds (struct exec_job *j, casing_error_t *err)
+{
+  int keep[] = { j->sync_fd, procfs_root_if_open (), seccomp_program_listener_fd (j->seccomp) };
+
+  if (close_fds_except (j->o->preserve_fds, keep, sizeof keep / sizeof keep[0], err) < 0)
+    return casing_error_prefix (err, "close the fds of the setup");
+  return 0;
+}
+
 static int
 child_setup (struct exec_job *j, char **exe, casing_error_t *err)
 {
@@ -149,6 +171,8 @@ child_setup (struct exec_job *j, char **exe, casing_error_t *err)
     return casing_error_errno (err, "join the namespaces of container `%s`", j->o->id);
   if ((others & CLONE_NEWUSER) && (setresgid (0, 0, 0) < 0 || setresuid (0, 0, 0) < 0))
     return casing_error_errno (err, "become root in the user namespace");
+  if (drop_parent_fds (j, err) < 0)
+    return -1;
   if (setsid () < 0)
     return casing_error_errno (err, "setsid");
   if (p->has_terminal && p->terminal)
@@ -162,6 +186,12 @@ child_setup (struct exec_job *j, char **exe, casing_error_t *err)
     }
   if (process_apply_rlimits (p, err) < 0 || process_apply_oom_score_adj (p, err) < 0
       || process_apply_scheduler (p, err) < 0 || process_apply_io_priority (p, err) < 0)
+    return -1;
+  /* config.md: execCPUAffinity is for exec only, never the container init;
+   * `final` once the parent has moved us into the container's cgroup
+   * (joining a cpuset resets the mask), before the seccomp filter. */
+  if (p->exec_cpu_affinity
+      && process_apply_cpu_affinity (p->exec_cpu_affinity->final, err) < 0)
     return -1;
   if (executable_lookup (p->args[0], strv_terminated (p->env, p->env_len), exe, err) < 0)
     return -1;

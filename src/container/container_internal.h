@@ -44,6 +44,12 @@ int process_confine_and_chdir (const oci_process *process, const oci_seccomp *se
                                struct seccomp_program *seccomp, const char *state_json,
                                casing_error_t *err);
 
+/* Close every fd from 3 up except [3, 3 + preserve) and the `n` in keep
+ * (-1 entries are ignored). */
+int close_fds_except (int preserve, const int *keep, size_t n, casing_error_t *err);
+/* For tests: take the path of kernels without close_range(2). */
+void close_fds_test_options (bool without_close_range);
+
 /* Reset the signal mask and dispositions we may have changed (`run` blocks
  * signals for its signalfd); children must not inherit that. */
 void signals_reset_for_child (void);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "../cgroups/cgroups.h"
+#include "../isolation/isolation.h"
 #include "../utils.h"
 #include "container.h"
 #include "hooks.h"
@@ -211,19 +212,13 @@ destroy_cgroup (struct container_handle *h, container_warn_fn warn, casing_error
 }
 
 static void
-run_poststop (struct container_handle *h, container_warn_fn warn)
+run_poststop (struct container_handle *h, const oci_config *config, container_warn_fn warn)
 {
   cleanup_casing_error casing_error_t err = NULL;
   cleanup_free char *state = NULL;
   const oci_hook *hooks;
-  oci_config *config = NULL;
   size_t n;
 
-  if (load_saved_config (h, &config, &err) < 0)
-    {
-      /* No config saved yet: create died before it got that far. */
-      return;
-    }
   state = container_state_json (h, CONTAINER_STOPPED, false, &err);
   hooks = hooks_of_kind (config, HOOK_POSTSTOP, &n);
   for (size_t i = 0; state && i < n; i++)
@@ -232,6 +227,31 @@ run_poststop (struct container_handle *h, container_warn_fn warn)
         warn (err->msg);
         casing_error_release (&err);
       }
+}
+
+/* A container without a mount namespace left its mounts below the rootfs,
+ * in ours: detach them now that it is gone. */
+static void
+release_host_mounts (struct container_handle *h, const oci_config *config, container_warn_fn warn)
+{
+  cleanup_casing_error casing_error_t err = NULL;
+
+  if (h->state->rootfs && rootfs_release_host_mounts (config, h->state->rootfs, &err) < 0 && warn)
+    warn (err->msg);
+}
+
+/* The steps of delete that need the saved config; none is saved when
+ * create died before it got that far. */
+static void
+release_with_config (struct container_handle *h, container_warn_fn warn)
+{
+  cleanup_casing_error casing_error_t err = NULL;
+  oci_config *config = NULL;
+
+  if (load_saved_config (h, &config, &err) < 0)
+    return;
+  release_host_mounts (h, config, warn);
+  run_poststop (h, config, warn);
   oci_config_free (config);
 }
 
@@ -261,6 +281,6 @@ container_delete (const char *root, const char *id, bool force, container_warn_f
     thaw (h);
   if (kill_and_wait (h, err) < 0 || destroy_cgroup (h, warn, err) < 0)
     return -1;
-  run_poststop (h, warn);
+  release_with_config (h, warn);
   return state_store_remove (h, err);
 }

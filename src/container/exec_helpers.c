@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What the container init and `exec` share right before execve: finding the
  * program, the environment, the signal state, and the confinement order. */
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "../utils.h"
@@ -22,6 +25,69 @@ signals_reset_for_child (void)
       signal (s, SIG_DFL);
   sigemptyset (&none);
   sigprocmask (SIG_SETMASK, &none, NULL);
+}
+
+static bool
+fd_kept (int fd, const int *keep, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    if (keep[i] == fd)
+      return true;
+  return false;
+}
+
+static bool no_close_range;
+
+void
+close_fds_test_options (bool without_close_range)
+{
+  no_close_range = without_close_range;
+}
+
+/* Before close_range(2) (Linux 5.9): one by one, as /proc/self/fd lists. */
+static int
+close_fds_listed (int from, const int *keep, size_t n, casing_error_t *err)
+{
+  cleanup_dir DIR *d = opendir ("/proc/self/fd");
+  struct dirent *de;
+
+  if (d == NULL)
+    return casing_error_errno (err, "open `/proc/self/fd`");
+  while ((de = readdir (d)) != NULL)
+    {
+      int64_t fd;
+      if (parse_int64 (de->d_name, &fd) < 0 || fd < from || fd == dirfd (d)
+          || fd_kept ((int) fd, keep, n))
+        continue;
+      close ((int) fd);
+    }
+  return 0;
+}
+
+int
+close_fds_except (int preserve, const int *keep, size_t n, casing_error_t *err)
+{
+  unsigned int from = 3 + (unsigned int) preserve;
+
+  if (no_close_range)
+    return close_fds_listed (3 + preserve, keep, n, err);
+  /* Ascending walk over the kept fds, closing the gaps between them. */
+  for (;;)
+    {
+      unsigned int next = ~0U;
+      for (size_t i = 0; i < n; i++)
+        if (keep[i] >= 0 && (unsigned int) keep[i] >= from && (unsigned int) keep[i] < next)
+          next = (unsigned int) keep[i];
+      if (next > from && syscall (SYS_close_range, from, next == ~0U ? ~0U : next - 1, 0) < 0)
+        {
+          if (errno == ENOSYS || errno == EINVAL)
+            return close_fds_listed (3 + preserve, keep, n, err);
+          return casing_error_errno (err, "close_range");
+        }
+      if (next == ~0U)
+        return 0;
+      from = next + 1;
+    }
 }
 
 char **

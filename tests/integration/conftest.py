@@ -11,6 +11,7 @@ from casing_fixtures import CASING, Bundle, Casing, cleanup_rootfs_cache
 def pytest_configure(config):
     config.addinivalue_line("markers", "cgroup2: needs a pure cgroup v2 host (runs in the VM)")
     config.addinivalue_line("markers", "vm: runs only inside the test VM")
+    config.addinivalue_line("markers", "apparmor: needs AppArmor enabled (runs in the VM)")
 
 
 def pytest_sessionfinish(session, exitstatus):

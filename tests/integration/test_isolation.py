@@ -67,7 +67,7 @@ def no_mount_ns(bundle):
     try:
         yield rootfs
     finally:
-        # Each container stacked its own tree (delete does not detach it yet).
+        # Only if a test failed half-way: delete detaches these itself.
         for _ in range(10):
             if not host_mounts_under(rootfs):
                 break
@@ -94,6 +94,8 @@ def test_mount_namespace_not_listed_is_inherited(casing, bundle, no_mount_ns, ex
         assert "ro" in info[rootfs][0]
         assert not [f for f in info[rootfs][1] if f.startswith(("shared:", "master:"))]
         assert "ro" in info[rootfs + "/proc/sys"][0]
+    # delete detached everything the container had mounted in our namespace
+    assert not host_mounts_under(rootfs)
     assert host_root_mount() == before
     out = ok_sh(casing, bundle, "readlink /proc/self/ns/mnt; ls /bin/busybox; "
                 "stat -c %t:%T /proc/keys; touch /x 2>&1 || echo ro", extra=extra)
@@ -101,6 +103,7 @@ def test_mount_namespace_not_listed_is_inherited(casing, bundle, no_mount_ns, ex
     assert lines[0] == os.readlink("/proc/self/ns/mnt")
     assert lines[1] == "/bin/busybox" and lines[2] == "1:3" and lines[-2] == "ro"
     assert host_root_mount() == before
+    assert not host_mounts_under(rootfs)
 
 
 def test_host_root_without_mount_namespace_refused(casing, bundle, no_mount_ns):

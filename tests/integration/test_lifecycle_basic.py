@@ -4,6 +4,7 @@ the errors engines rely on, checked against what the kernel shows."""
 import json
 import os
 import signal
+import stat
 import subprocess
 import tempfile
 import time
@@ -310,6 +311,51 @@ def test_created_init_holds_no_host_fds(casing, bundle, tmpdir_path):
                if int(fd) > 2]
     assert not [t for t in targets if t.startswith(casing.root) or t == log], targets
     assert not [t for t in targets if t.startswith(tmpdir_path) and t != bundle.rootfs], targets
+
+
+def test_created_init_keeps_only_what_it_needs(casing, bundle, tmpdir_path):
+    """While it waits for `start`, the init holds stdio, the preserved fds, the
+    start socket and its own procfs handle: not the new root, nor the
+    cgroup directories, nor the other fds of whoever ran create."""
+    bundle.set_args("sleep", "100").save()
+    r1, w1 = os.pipe()
+    r2, w2 = os.pipe()
+    try:
+        cid = unique_id()
+        pid_file = os.path.join(tmpdir_path, "pid")
+        casing.created.add(cid)
+
+        def fds_3_and_4():
+            # r1 is fd 3 of casing (preserved), r2 fd 4 (not preserved)
+            os.dup2(r1, 100)
+            os.dup2(r2, 101)
+            os.dup2(100, 3)
+            os.dup2(101, 4)
+        subprocess.run(casing.argv("create", "--preserve-fds", "1", "--bundle", bundle.path,
+                                   "--pid-file", pid_file, cid),
+                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, preexec_fn=fds_3_and_4, close_fds=False,
+                       check=True, timeout=60)
+    finally:
+        for fd in (r1, w1, r2, w2):
+            os.close(fd)
+    pid = read_pid(pid_file)
+    fds = {}
+    for fd in os.listdir("/proc/%d/fd" % pid):
+        fds[int(fd)] = os.stat("/proc/%d/fd/%s" % (pid, fd))
+    rest = {fd: st for fd, st in fds.items() if fd > 2}
+    # the preserved caller fd is kept: it must be one of the two pipes
+    pipes = [fd for fd, st in rest.items() if stat.S_ISFIFO(st.st_mode)]
+    assert len(pipes) == 1, fds
+    for fd, st in rest.items():
+        if stat.S_ISFIFO(st.st_mode) or stat.S_ISSOCK(st.st_mode):
+            continue
+        # the procfs handle is the root of a procfs instance (inode 1)
+        assert stat.S_ISDIR(st.st_mode) and st.st_ino == 1, (fd, os.readlink(
+            "/proc/%d/fd/%d" % (pid, fd)))
+    assert not [t for t in (os.readlink("/proc/%d/fd/%d" % (pid, fd)) for fd in rest)
+                if t.startswith("/sys/fs/cgroup")]
+    casing.ok("start", cid)
 
 
 def test_paused_status_and_delete_force(casing, bundle, tmpdir_path):

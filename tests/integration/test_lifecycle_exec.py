@@ -94,6 +94,30 @@ def test_exec_process_file(casing, running, tmpdir_path):
     assert r.returncode == 0
 
 
+def cpus_allowed(pid):
+    with open("/proc/%d/status" % pid) as f:
+        return [l.split(":", 1)[1].strip() for l in f if l.startswith("Cpus_allowed_list:")][0]
+
+
+@pytest.mark.skipif(os.cpu_count() < 2, reason="needs two CPUs")
+def test_exec_cpu_affinity_is_for_exec_only(casing, bundle, tmpdir_path):
+    # config.md: execCPUAffinity "is not applicable to the container's init
+    # process"; `final` is what the exec'ed process runs with.
+    os.chmod(bundle.rootfs, 0o755)
+    host = cpus_allowed(os.getpid())
+    bundle.config["process"]["execCPUAffinity"] = {"initial": "0", "final": "1"}
+    bundle.set_args("sleep", "1000").save()
+    cid = unique_id("aff")
+    casing.ok("run", "-d", "--bundle", bundle.path, cid)
+    assert cpus_allowed(casing.state(cid)["pid"]) == host
+    proc = dict(bundle.config["process"], args=["grep", "Cpus_allowed_list", "/proc/self/status"])
+    path = os.path.join(tmpdir_path, "process.json")
+    json.dump(proc, open(path, "w"))
+    r = casing.run("exec", "--process", path, cid)
+    assert r.returncode == 0, r
+    assert r.stdout.split(":")[1].strip() == "1"
+
+
 def test_exec_errors(casing, running, bundle):
     cid, init = running
     r = casing.run("exec", cid, "no-such-cmd")

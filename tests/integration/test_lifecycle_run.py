@@ -250,6 +250,34 @@ def test_notify_socket_reaches_the_host_socket(casing, bundle, tmpdir_path):
     assert r.stdout.split() == [path, "is-socket"]
 
 
+def test_notify_socket_abstract(casing, bundle):
+    """An abstract NOTIFY_SOCKET is passed on when the container shares our
+    network namespace, where its name resolves to the host's socket; with
+    a network namespace of its own it cannot be reached: not passed."""
+    import socket
+    name = "@casing-notify-%s" % unique_id()
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    s.bind("\0" + name[1:])
+    env = dict(os.environ, NOTIFY_SOCKET=name)
+    script = "echo ${NOTIFY_SOCKET:-unset}; grep -c '%s$' /proc/net/unix || true" % name
+    try:
+        bundle.set_args("sh", "-c", script)
+        bundle.save()
+        r = casing.run("run", "--bundle", bundle.path, unique_id(), env=env)
+        assert r.returncode == 0, r
+        assert r.stdout.split() == ["unset", "0"]
+        assert "not forwarded" in r.stderr
+        ns = bundle.config["linux"]["namespaces"]
+        bundle.config["linux"]["namespaces"] = [n for n in ns if n["type"] != "network"]
+        bundle.save()
+        r = casing.run("run", "--bundle", bundle.path, unique_id(), env=env)
+        assert r.returncode == 0, r
+        # the container sees the host's listening socket under that name
+        assert r.stdout.split() == [name, "1"]
+    finally:
+        s.close()
+
+
 def test_init_is_reparented_to_a_subreaper_caller(casing, bundle, tmpdir_path):
     """Engines (containerd-shim, conmon) are subreapers: after `create` the
     init becomes their child."""

@@ -2,9 +2,11 @@
 /* The pure parts of the container lifecycle: ids, signal names, the sync
  * protocol, environments, hooks with timeouts, the state store. */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "container/container_internal.h"
@@ -182,6 +184,36 @@ test_state_store (void)
   rmdir (dir);
 }
 
+/* In a child, so the harness's own fds are not touched: fds from 3 up
+ * survive only when preserved or listed. */
+static void
+test_close_fds_except (bool without_close_range)
+{
+  int status = -1;
+  pid_t pid = fork ();
+
+  if (pid == 0)
+    {
+      casing_error_t err = NULL;
+      int keep[] = { 40, -1, 42 };
+      close_fds_test_options (without_close_range);
+      for (int fd = 3; fd < 50; fd++)
+        dup2 (0, fd);
+      if (close_fds_except (2, keep, 3, &err) < 0)
+        _exit (10);
+      for (int fd = 3; fd < 50; fd++)
+        {
+          bool open_ = fcntl (fd, F_GETFD) >= 0;
+          bool want = fd < 5 || fd == 40 || fd == 42;
+          if (open_ != want)
+            _exit (fd);
+        }
+      _exit (0);
+    }
+  CHECK (pid > 0 && waitpid (pid, &status, 0) == pid);
+  CHECK (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+}
+
 int
 main (void)
 {
@@ -192,5 +224,7 @@ main (void)
   test_hooks ();
   test_executable_lookup ();
   test_state_store ();
+  test_close_fds_except (false);
+  test_close_fds_except (true);
   return unit_report ("test_container");
 }

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# run-v2-tests.sh [PYTEST ARGS...]: run the cgroup v2 integration tests
-# (pytest -m cgroup2) inside a throw-away guest with a pure cgroup2
+# run-v2-tests.sh [PYTEST ARGS...]: run the cgroup v2 and AppArmor
+# integration tests (pytest -m "cgroup2 or apparmor") inside a throw-away
+# guest with a pure cgroup2
 # hierarchy, and print pytest's summary.  Builds the guest cache on first
 # use (prepare.sh: apt-get installs qemu and friends, as root).
 #
@@ -29,4 +30,4 @@ cd "$TOP" || exit 2
 # /usr/bin/python3 directly: pyenv shims are very slow under emulation.
 # A small scratch disk gives the io.max/io.weight tests a real block device.
 exec env VM_CACHE="$CACHE" VM_TIMEOUT="${VM_TIMEOUT:-1500}" VM_DISK="${VM_DISK:-16}" "$HERE/vm-run.sh" \
-    "modprobe virtio_blk 2>/dev/null; modprobe bfq 2>/dev/null; echo bfq > /sys/block/vda/queue/scheduler 2>/dev/null; /usr/bin/python3 -m pytest -p no:cacheprovider -q -rs -m cgroup2 ${PYTEST_ARGS:-} $* tests/integration"
+    "modprobe virtio_blk 2>/dev/null; modprobe bfq 2>/dev/null; echo bfq > /sys/block/vda/queue/scheduler 2>/dev/null; /usr/bin/python3 -m pytest -p no:cacheprovider -q -rs -m \"cgroup2 or apparmor\" ${PYTEST_ARGS:-} $* tests/integration"
