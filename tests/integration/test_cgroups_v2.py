@@ -186,3 +186,25 @@ def test_v2_cgroupns_and_delete(casing, bundle, tmpdir_path):
     os.mkdir(os.path.join(dirs[0], "child"))
     casing.ok("delete", "--force", cid)
     assert not os.path.exists(dirs[0])
+
+
+def test_v2_cgroup_mount_shows_only_its_subtree(casing, bundle, tmpdir_path):
+    """A `cgroup` mount in a container with a cgroup namespace is the
+    unified hierarchy rooted at the container's own cgroup, read-only."""
+    bundle.config["mounts"].append({"destination": "/sys/fs/cgroup", "type": "cgroup",
+                                    "source": "cgroup",
+                                    "options": ["nosuid", "noexec", "nodev", "relatime", "ro"]})
+    bundle.config["mounts"].append({"destination": "/out", "type": "bind", "source": tmpdir_path,
+                                    "options": ["rbind"]})
+    script = ("{ stat -f -c %t /sys/fs/cgroup; cat /sys/fs/cgroup/cgroup.procs | tr '\\n' ' '; echo;"
+              " ls /sys/fs/cgroup | tr '\\n' ' '; echo; touch /sys/fs/cgroup/x 2>/dev/null && echo rw"
+              " || echo ro; } > /out/tmp; mv /out/tmp /out/out; sleep 1000")
+    cid, pid = start(casing, bundle, args=("sh", "-c", script))
+    out = os.path.join(tmpdir_path, "out")
+    assert wait_for(lambda: os.path.exists(out), timeout=30)
+    fstype, procs, entries, mode = open(out).read().split("\n")[:4]
+    assert fstype == "63677270"  # CGROUP2_SUPER_MAGIC
+    assert "1" in procs.split()  # our pid namespace's init is in there
+    assert cid not in entries.split() and "cgroup.controllers" in entries.split()
+    assert mode == "ro"
+    casing.ok("delete", "--force", cid)

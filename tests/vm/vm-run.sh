@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # vm-run.sh 'COMMAND' - run COMMAND as root inside a throw-away qemu guest
 # (Debian 6.1 kernel, pure cgroup v2 with every controller enabled, AppArmor
 # active) and exit with its exit status.  COMMAND's stdout/stderr stream to
