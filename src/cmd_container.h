@@ -20,10 +20,6 @@ struct create_cmd
 int create_cmd_parse (const char *command, bool is_run, struct global_options *g, int argc,
                       char **argv, struct create_cmd *c, casing_error_t *err);
 
-/* Exactly one positional argument: the container id. */
-int cmd_single_id (const char *command, int first, int argc, char **argv, const char **id,
-                   casing_error_t *err);
-
 /* Logs a library warning (poststop hooks...). */
 void cmd_log_warning (const char *msg);
 

@@ -83,18 +83,6 @@ create_option (void *data, int key, const char *value, casing_error_t *err)
   return casing_error_set (err, EINVAL, "internal error: unknown option key %d", key);
 }
 
-int
-cmd_single_id (const char *command, int first, int argc, char **argv, const char **id,
-               casing_error_t *err)
-{
-  if (first >= argc)
-    return casing_error_set (err, EINVAL, "%s: missing the container id", command);
-  if (first + 1 < argc)
-    return casing_error_set (err, EINVAL, "%s: unexpected argument `%s`", command, argv[first + 1]);
-  *id = argv[first];
-  return 0;
-}
-
 void
 cmd_log_warning (const char *msg)
 {

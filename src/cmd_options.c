@@ -129,3 +129,58 @@ cmd_print_help (FILE *out, const char *usage, const char *description, const str
         fprintf (out, "  %-28s %s\n", left, opts->help);
     }
 }
+
+int
+cmd_single_id (const char *command, int first, int argc, char **argv, const char **id,
+               casing_error_t *err)
+{
+  if (first >= argc)
+    return casing_error_set (err, EINVAL, "%s: missing the container id", command);
+  if (first + 1 < argc)
+    return casing_error_set (err, EINVAL, "%s: unexpected argument `%s`", command, argv[first + 1]);
+  *id = argv[first];
+  return 0;
+}
+
+static const struct cmd_option help_only_opts[] = {
+  { "help", 'h', CMD_OPT_FLAG, 1, NULL, "show this help" },
+  { NULL, 0, 0, 0, NULL, NULL },
+};
+
+static int
+help_only_option (void *data, int key, const char *value, casing_error_t *err)
+{
+  (void) key, (void) value, (void) err;
+  *(bool *) data = true;
+  return 0;
+}
+
+int
+cmd_parse_help_only (const char *command, const char *usage, const char *description, int argc,
+                     char **argv, int *first, casing_error_t *err)
+{
+  bool help = false;
+  int r = cmd_parse_options (command, help_only_opts, argc - 1, argv + 1, help_only_option, &help, err);
+
+  if (r < 0)
+    return -1;
+  if (help)
+    {
+      cmd_print_help (stdout, usage, description, help_only_opts);
+      return 1;
+    }
+  *first = r + 1;
+  return 0;
+}
+
+int
+cmd_parse_id_only (const char *command, const char *usage, const char *description, int argc,
+                   char **argv, const char **id, casing_error_t *err)
+{
+  int first;
+  int r = cmd_parse_help_only (command, usage, description, argc, argv, &first, err);
+
+  if (r != 0)
+    return r;
+  return cmd_single_id (command, first, argc, argv, id, err);
+}

@@ -41,4 +41,17 @@ void cmd_print_help (FILE *out, const char *usage, const char *description,
 /* Parse "true"/"false" for flags given as --flag=VALUE; NULL means true. */
 int cmd_flag_value (const char *value, bool *out, casing_error_t *err);
 
+/* Exactly one positional argument from argv[first]: the container id. */
+int cmd_single_id (const char *command, int first, int argc, char **argv, const char **id,
+                   casing_error_t *err);
+
+/* The whole command line of a command whose only option is --help (argv[0]
+ * is the command name): 1 after printing the help to stdout, 0 with *first
+ * the index in argv of the first positional argument, < 0 on error. */
+int cmd_parse_help_only (const char *command, const char *usage, const char *description, int argc,
+                         char **argv, int *first, casing_error_t *err);
+/* The same for a command taking exactly one container id: 0 with *id set. */
+int cmd_parse_id_only (const char *command, const char *usage, const char *description, int argc,
+                       char **argv, const char **id, casing_error_t *err);
+
 #endif

@@ -12,19 +12,6 @@
 #include "container/state_store.h"
 #include "utils.h"
 
-static const struct cmd_option pause_opts[] = {
-  { "help", 'h', CMD_OPT_FLAG, 1, NULL, "show this help" },
-  { NULL, 0, 0, 0, NULL, NULL },
-};
-
-static int
-help_option (void *data, int key, const char *value, casing_error_t *err)
-{
-  (void) key, (void) value, (void) err;
-  *(bool *) data = true;
-  return 0;
-}
-
 static int
 freeze_container (struct global_options *g, const char *id, bool freeze, casing_error_t *err)
 {
@@ -53,22 +40,14 @@ freeze_container (struct global_options *g, const char *id, bool freeze, casing_
 static int
 run (const char *command, bool freeze, struct global_options *g, int argc, char **argv, casing_error_t *err)
 {
-  bool help = false;
   const char *id;
-  int first = cmd_parse_options (command, pause_opts, argc - 1, argv + 1, help_option, &help, err);
+  int r = cmd_parse_id_only (command, freeze ? "casing pause ID" : "casing resume ID",
+                             freeze ? "Suspend every process of a container (cgroup freezer)."
+                                    : "Resume the processes of a paused container.",
+                             argc, argv, &id, err);
 
-  if (first < 0)
-    return -1;
-  if (help)
-    {
-      cmd_print_help (stdout, freeze ? "casing pause ID" : "casing resume ID",
-                      freeze ? "Suspend every process of a container (cgroup freezer)."
-                             : "Resume the processes of a paused container.",
-                      pause_opts);
-      return 0;
-    }
-  if (cmd_single_id (command, first + 1, argc, argv, &id, err) < 0)
-    return -1;
+  if (r != 0)
+    return r < 0 ? -1 : 0;
   return freeze_container (g, id, freeze, err);
 }
 

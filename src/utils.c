@@ -183,6 +183,18 @@ write_file_atomic (const char *path, const char *data, size_t len, mode_t mode, 
   return 0;
 }
 
+/* --pid-file: replaced atomically, a reader never sees a partial number. */
+int
+write_pid_file (const char *path, pid_t pid, casing_error_t *err)
+{
+  char buf[32];
+  int n = snprintf (buf, sizeof buf, "%d", (int) pid);
+
+  if (write_file_atomic (path, buf, (size_t) n, 0644, err) < 0)
+    return casing_error_prefix (err, "pid file");
+  return 0;
+}
+
 int
 mkdir_p (const char *path, mode_t mode, casing_error_t *err)
 {
@@ -304,7 +316,7 @@ parse_uint64 (const char *s, uint64_t *out)
 }
 
 int
-process_start_time (pid_t pid, uint64_t *out, casing_error_t *err)
+process_stat (pid_t pid, char *state, uint64_t *start_time, casing_error_t *err)
 {
   char path[64];
   cleanup_free char *buf = NULL;
@@ -315,8 +327,10 @@ process_start_time (pid_t pid, uint64_t *out, casing_error_t *err)
     return -1;
   /* comm (field 2) may hold spaces and parentheses: start after the last ')'. */
   p = strrchr (buf, ')');
-  if (p == NULL)
+  if (p == NULL || p[1] != ' ')
     return casing_error_set (err, EINVAL, "parse `%s`", path);
+  if (state)
+    *state = p[2];
   p++;
   for (int field = 3; field < 22; field++)
     {
@@ -324,8 +338,14 @@ process_start_time (pid_t pid, uint64_t *out, casing_error_t *err)
       if (p == NULL)
         return casing_error_set (err, EINVAL, "parse `%s`", path);
     }
-  *out = strtoull (p + 1, NULL, 10);
+  *start_time = strtoull (p + 1, NULL, 10);
   return 0;
+}
+
+int
+process_start_time (pid_t pid, uint64_t *out, casing_error_t *err)
+{
+  return process_stat (pid, NULL, out, err);
 }
 
 #ifndef CLOSE_RANGE_CLOEXEC

@@ -44,6 +44,8 @@ int write_file_at (int dirfd, const char *path, const char *data, size_t len, ca
 int write_file (const char *path, const char *data, size_t len, casing_error_t *err);
 /* Create `path` atomically: write a temp file in the same directory and rename(2). */
 int write_file_atomic (const char *path, const char *data, size_t len, mode_t mode, casing_error_t *err);
+/* The pid as text in `path` (--pid-file), written atomically. */
+int write_pid_file (const char *path, pid_t pid, casing_error_t *err);
 
 int mkdir_p (const char *path, mode_t mode, casing_error_t *err);
 /* rm -rf below a directory fd, not crossing mount points. */
@@ -53,7 +55,9 @@ int remove_tree_at (int dirfd, const char *name, casing_error_t *err);
 int parse_int64 (const char *s, int64_t *out);
 int parse_uint64 (const char *s, uint64_t *out);
 
-/* Start time of a process (field 22 of /proc/PID/stat), to tell pid reuse apart. */
+/* State (field 3; `state` may be NULL) and start time (field 22) of
+ * /proc/PID/stat: the start time tells pid reuse apart. */
+int process_stat (pid_t pid, char *state, uint64_t *start_time, casing_error_t *err);
 int process_start_time (pid_t pid, uint64_t *out, casing_error_t *err);
 
 /* Make sure every fd >= from is O_CLOEXEC (close_range where available). */

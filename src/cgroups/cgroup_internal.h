@@ -95,6 +95,13 @@ struct cgroup_dir *cgroup_manager_add_dir (struct cgroup_manager *m, struct cgro
                                            int created);
 /* The directory whose cgroup.procs lists every process of the container. */
 struct cgroup_dir *cgroup_manager_main_dir (struct cgroup_manager *m);
+/* Call fn for every child cgroup (subdirectory) of `dfd`, whose path is
+ * `full`: `sub` is an O_DIRECTORY fd of the child (-1 when it could not be
+ * opened, e.g. removed meanwhile; closed after fn), `subfull` its path.
+ * Stops at the first fn < 0. */
+typedef int (*cgroup_child_fn) (int dfd, const char *name, int sub, const char *subfull, void *data,
+                                casing_error_t *err);
+int cgroup_for_each_child (int dfd, const char *full, cgroup_child_fn fn, void *data, casing_error_t *err);
 
 /* cgroup_v2.c */
 int cgroup_v2_enable_controllers_at (int dirfd, const struct cgroup_hierarchy *h, casing_error_t *err);

@@ -125,10 +125,8 @@ dir_make (struct cgroup_dir *d, casing_error_t *err)
   return 0;
 }
 
-/* rmdir the leaf's own children (made by the container, e.g. with a cgroup
- * namespace), deepest first. */
-static int
-remove_children (int dfd, const char *full, casing_error_t *err)
+int
+cgroup_for_each_child (int dfd, const char *full, cgroup_child_fn fn, void *data, casing_error_t *err)
 {
   int fd = dup (dfd);
   if (fd < 0)
@@ -147,12 +145,31 @@ remove_children (int dfd, const char *full, casing_error_t *err)
       cleanup_close int sub = openat (dfd, de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
       cleanup_free char *subfull = NULL;
       xasprintf (&subfull, "%s/%s", full, de->d_name);
-      if (sub >= 0 && remove_children (sub, subfull, err) < 0)
+      if (fn (dfd, de->d_name, sub, subfull, data, err) < 0)
         return -1;
-      if (unlinkat (dfd, de->d_name, AT_REMOVEDIR) < 0 && errno != ENOENT)
-        return casing_error_errno (err, "rmdir `%s`", subfull);
     }
   return 0;
+}
+
+static int remove_children (int dfd, const char *full, casing_error_t *err);
+
+static int
+remove_child (int dfd, const char *name, int sub, const char *subfull, void *data, casing_error_t *err)
+{
+  (void) data;
+  if (sub >= 0 && remove_children (sub, subfull, err) < 0)
+    return -1;
+  if (unlinkat (dfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+    return casing_error_errno (err, "rmdir `%s`", subfull);
+  return 0;
+}
+
+/* rmdir the leaf's own children (made by the container, e.g. with a cgroup
+ * namespace), deepest first. */
+static int
+remove_children (int dfd, const char *full, casing_error_t *err)
+{
+  return cgroup_for_each_child (dfd, full, remove_child, NULL, err);
 }
 
 /* rmdir fails with EBUSY while exiting tasks are still charged to the

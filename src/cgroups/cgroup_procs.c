@@ -3,7 +3,6 @@
  * `delete --force`).  Both walk the container's cgroup and every child
  * cgroup the container made below it. */
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -41,48 +40,44 @@ add_pids_from (const char *text, pid_t **pids, size_t *n)
     }
 }
 
+struct pid_list
+{
+  pid_t **pids;
+  size_t *n;
+};
+
+static int collect (int dfd, const char *full, struct pid_list *l, casing_error_t *err);
+
 static int
-collect (int dfd, const char *full, pid_t **pids, size_t *n, casing_error_t *err)
+collect_child (int dfd, const char *name, int sub, const char *subfull, void *data, casing_error_t *err)
+{
+  (void) dfd;
+  if (name[0] == '.' || sub < 0) /* sub < 0: removed meanwhile */
+    return 0;
+  return collect (sub, subfull, data, err);
+}
+
+static int
+collect (int dfd, const char *full, struct pid_list *l, casing_error_t *err)
 {
   cleanup_free char *procs = NULL;
   if (read_file_at (dfd, "cgroup.procs", &procs, NULL, err) < 0)
     return casing_error_prefix (err, "cgroup `%s`", full);
-  add_pids_from (procs, pids, n);
-
-  int fd = dup (dfd);
-  if (fd < 0)
-    return casing_error_errno (err, "dup");
-  cleanup_dir DIR *dir = fdopendir (fd);
-  if (dir == NULL)
-    {
-      close (fd);
-      return casing_error_errno (err, "opendir `%s`", full);
-    }
-  struct dirent *de;
-  while ((de = readdir (dir)))
-    {
-      if (de->d_type != DT_DIR || de->d_name[0] == '.')
-        continue;
-      cleanup_close int sub = openat (dfd, de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-      if (sub < 0)
-        continue; /* removed meanwhile */
-      cleanup_free char *subfull = NULL;
-      xasprintf (&subfull, "%s/%s", full, de->d_name);
-      if (collect (sub, subfull, pids, n, err) < 0)
-        return -1;
-    }
-  return 0;
+  add_pids_from (procs, l->pids, l->n);
+  return cgroup_for_each_child (dfd, full, collect_child, l, err);
 }
 
 int
 cgroup_manager_pids (struct cgroup_manager *m, pid_t **pids, size_t *n, casing_error_t *err)
 {
   struct cgroup_dir *d = cgroup_manager_main_dir (m);
+  struct pid_list l = { pids, n };
+
   *pids = NULL;
   *n = 0;
   if (d == NULL || d->fd < 0)
     return casing_error_set (err, ENOENT, "the cgroup of `%s` does not exist", m->id);
-  if (collect (d->fd, d->full, pids, n, err) < 0)
+  if (collect (d->fd, d->full, &l, err) < 0)
     {
       free (*pids);
       *pids = NULL;

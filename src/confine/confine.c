@@ -15,6 +15,7 @@
 int scheduler_attr_from_config (const oci_scheduler *s, struct sched_attr *attr, casing_error_t *err);
 int io_priority_value (const oci_io_priority *io, int *out, casing_error_t *err);
 int memory_policy_mode (const oci_memory_policy *policy, int *mode, casing_error_t *err);
+int oom_score_adj_check (const oci_process *process, casing_error_t *err);
 
 int
 confine_before_exec (const oci_process *process, struct seccomp_program *prog, int *notify_fd,
@@ -94,10 +95,7 @@ check_io_priority (const oci_config *c, casing_error_t *err)
 static int
 check_oom_score_adj (const oci_config *c, casing_error_t *err)
 {
-  const oci_process *p = c->process;
-  if (p && p->has_oom_score_adj && (p->oom_score_adj < -1000 || p->oom_score_adj > 1000))
-    return casing_error_set (err, 0, "process.oomScoreAdj: %d is outside [-1000, 1000]", (int) p->oom_score_adj);
-  return 0;
+  return oom_score_adj_check (c->process, err);
 }
 
 static int

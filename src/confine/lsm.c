@@ -5,10 +5,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../procfs.h"
 #include "../utils.h"
 #include "confine.h"
 #include "lsm.h"
-#include "procfs.h"
 
 bool apparmor_host_enabled (void);
 bool selinux_host_enabled (void);

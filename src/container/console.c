@@ -123,3 +123,12 @@ console_socket_send (int sock, const char *pty_name, int master, casing_error_t 
       return casing_error_errno (err, "send the pty master to the console socket");
   return 0;
 }
+
+int
+console_deliver_master (int console_sock, const char *pty_name, int *fd, int *master, casing_error_t *err)
+{
+  if (console_sock >= 0)
+    return console_socket_send (console_sock, pty_name, *fd, err);
+  *master = steal_fd (fd);
+  return 0;
+}

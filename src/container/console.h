@@ -16,5 +16,9 @@ int console_make_controlling (int slave, casing_error_t *err);
 
 int console_socket_connect (const char *path, casing_error_t *err);
 int console_socket_send (int sock, const char *pty_name, int master, casing_error_t *err);
+/* The pty master the container sent (`create` and `exec` alike): to the
+ * engine through `console_sock` when one was given, else taken from *fd
+ * into *master for the caller (a foreground `run` or `exec`). */
+int console_deliver_master (int console_sock, const char *pty_name, int *fd, int *master, casing_error_t *err);
 
 #endif

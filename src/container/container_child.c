@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "../confine/confine.h"
-#include "../confine/procfs.h"
 #include "../isolation/isolation.h"
+#include "../procfs.h"
 #include "../utils.h"
 #include "console.h"
 #include "container_internal.h"
@@ -161,10 +161,11 @@ setup_container (struct container_child_ctx *ctx, char **exe, casing_error_t *er
 }
 
 /* While it waits for `start` the init keeps only what it still needs:
- * stdio, the preserved fds, its two sockets, the procfs handle (of the
- * container's own pid namespace) and the seccomp listener connection.  The
- * new root, the cgroup directories of the parent and whatever fds the
- * caller of create left open must not sit in the container. */
+ * stdio, the preserved fds, its two sockets, the verified procfs handle
+ * (src/procfs.c; opened by the runtime before clone) and the seccomp
+ * listener connection.  The new root, the cgroup directories of the parent
+ * and whatever fds the caller of create left open must not sit in the
+ * container. */
 static int
 drop_setup_fds (struct container_child_ctx *ctx, casing_error_t *err)
 {

@@ -368,10 +368,7 @@ handle_console (struct create_job *j, struct sync_msg *m, casing_error_t *err)
 {
   if (m->fd < 0)
     return casing_error_set (err, EPROTO, "no pty master received from the container");
-  if (j->console_sock >= 0)
-    return console_socket_send (j->console_sock, m->payload, m->fd, err);
-  j->console_master = steal_fd (&m->fd);
-  return 0;
+  return console_deliver_master (j->console_sock, m->payload, &m->fd, &j->console_master, err);
 }
 
 /* Why the init died when it closed the socket without a word. */
@@ -430,18 +427,13 @@ static int
 mark_created (struct create_job *j, casing_error_t *err)
 {
   struct sync_msg m = { .fd = -1 };
-  char pid[32];
 
   free (j->h->state->status);
   j->h->state->status = xstrdup ("created");
   if (state_store_save (j->h, err) < 0)
     return -1;
-  if (j->o->pid_file)
-    {
-      snprintf (pid, sizeof pid, "%d", (int) j->pid);
-      if (write_file_atomic (j->o->pid_file, pid, strlen (pid), 0644, err) < 0)
-        return casing_error_prefix (err, "pid file");
-    }
+  if (j->o->pid_file && write_pid_file (j->o->pid_file, j->pid, err) < 0)
+    return -1;
   if (sync_send (j->sync_fd, SYNC_CREATED, NULL, 0, -1, err) < 0)
     return -1;
   if (sync_expect (j->sync_fd, SYNC_DETACHED, &m, "container creation", err) < 0)

@@ -18,7 +18,7 @@
 #include "../cgroups/cgroups.h"
 #include "../confine/confine.h"
 #include "../confine/lsm.h"
-#include "../confine/procfs.h"
+#include "../procfs.h"
 #include "../utils.h"
 #include "console.h"
 #include "container.h"
@@ -244,12 +244,7 @@ wait_for_exec (struct exec_job *j, casing_error_t *err)
       if (m.type == SYNC_ERROR)
         return casing_error_take (err, m.status, steal_pointer (&m.payload));
       if (m.type == SYNC_CONSOLE && m.fd >= 0)
-        {
-          if (j->console_sock >= 0)
-            r = console_socket_send (j->console_sock, m.payload, m.fd, err);
-          else
-            j->console_master = steal_fd (&m.fd);
-        }
+        r = console_deliver_master (j->console_sock, m.payload, &m.fd, &j->console_master, err);
       sync_msg_clear (&m);
       if (r < 0)
         return -1;
@@ -284,13 +279,8 @@ spawn (struct exec_job *j, casing_error_t *err)
     return -1;
   if (wait_for_exec (j, err) < 0)
     return -1;
-  if (j->o->pid_file)
-    {
-      char pid[32];
-      snprintf (pid, sizeof pid, "%d", (int) j->pid);
-      if (write_file_atomic (j->o->pid_file, pid, strlen (pid), 0644, err) < 0)
-        return casing_error_prefix (err, "pid file");
-    }
+  if (j->o->pid_file && write_pid_file (j->o->pid_file, j->pid, err) < 0)
+    return -1;
   return 0;
 }
 

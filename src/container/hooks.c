@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <time.h>
 #include <string.h>
 #include <sys/pidfd.h>
 #include <sys/wait.h>
@@ -115,13 +116,25 @@ wait_with_timeout (pid_t pid, const oci_hook *hook, int *status, bool *timed_out
 static void
 feed_state (int fd, const char *state_json)
 {
+  const struct timespec no_wait = { 0, 0 };
   size_t len = state_json ? strlen (state_json) : 0;
+  sigset_t pipe_set, old;
+
   if (len == 0)
     return;
   if (len > 65536)
     (void) fcntl (fd, F_SETPIPE_SZ, (int) len);
   (void) fcntl (fd, F_SETFL, O_NONBLOCK);
+  /* A hook that exits without reading its stdin must not kill us with
+   * SIGPIPE: block it around the write and discard the one it raised.
+   * (Ignoring it would be inherited by the container across execve.) */
+  sigemptyset (&pipe_set);
+  sigaddset (&pipe_set, SIGPIPE);
+  sigprocmask (SIG_BLOCK, &pipe_set, &old);
   (void) write_all (fd, state_json, len);
+  while (sigtimedwait (&pipe_set, NULL, &no_wait) > 0)
+    ;
+  sigprocmask (SIG_SETMASK, &old, NULL);
 }
 
 int

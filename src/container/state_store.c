@@ -305,39 +305,13 @@ state_store_free_ids (char **ids)
   free (ids);
 }
 
-/* Field 3 (state) and 22 (start time) of /proc/PID/stat. */
-static int
-read_proc_stat (pid_t pid, char *state, uint64_t *start_time)
-{
-  char path[64];
-  cleanup_free char *buf = NULL;
-  char *p;
-
-  snprintf (path, sizeof path, "/proc/%d/stat", (int) pid);
-  if (read_all_file (path, &buf, NULL, NULL) < 0)
-    return -1;
-  p = strrchr (buf, ')');
-  if (p == NULL || p[1] != ' ')
-    return -1;
-  *state = p[2];
-  p++;
-  for (int field = 3; field < 22; field++)
-    {
-      p = strchr (p + 1, ' ');
-      if (p == NULL)
-        return -1;
-    }
-  *start_time = strtoull (p + 1, NULL, 10);
-  return 0;
-}
-
 bool
 container_pid_matches (pid_t pid, uint64_t start_time)
 {
   char st;
   uint64_t t;
 
-  if (pid <= 0 || read_proc_stat (pid, &st, &t) < 0)
+  if (pid <= 0 || process_stat (pid, &st, &t, NULL) < 0)
     return false;
   return t == start_time && st != 'Z' && st != 'X' && st != 'x';
 }

@@ -7,11 +7,13 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "isolation_internal.h"
+#include "../procfs.h"
 #include "../utils.h"
 
 static int
@@ -23,10 +25,10 @@ write_maps (pid_t pid, const oci_id_mapping *uids, size_t nuids, const oci_id_ma
   char sub[64];
 
   snprintf (sub, sizeof sub, "%d/uid_map", (int) pid);
-  if (nuids && procfs_write (sub, u, err) < 0)
+  if (nuids && procfs_write_verified (sub, u, strlen (u), err) < 0)
     return -1;
   snprintf (sub, sizeof sub, "%d/gid_map", (int) pid);
-  if (ngids && procfs_write (sub, g, err) < 0)
+  if (ngids && procfs_write_verified (sub, g, strlen (g), err) < 0)
     return -1;
   return 0;
 }

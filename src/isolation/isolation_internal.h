@@ -13,16 +13,8 @@
 #include "ocispec.h"
 
 /* glibc 2.36 wraps the new mount API (open_tree, move_mount, mount_setattr,
- * fsopen...) in <sys/mount.h>; openat2 and pivot_root have no wrapper. */
+ * fsopen...) in <sys/mount.h>; openat2 and pivot_root are in ../syscalls.h. */
 #include <sys/mount.h>
-#include <linux/openat2.h>
-
-#ifndef PROC_SUPER_MAGIC
-#define PROC_SUPER_MAGIC 0x9fa0
-#endif
-
-int sys_openat2 (int dirfd, const char *path, uint64_t flags, uint64_t resolve);
-int sys_pivot_root (const char *new_root, const char *put_old);
 
 /* ---- namespaces.c ---- */
 struct namespace_def
@@ -99,16 +91,6 @@ int path_open_in_root (int root_fd, const char *path, enum path_create create, c
 /* Tests force the fallback walk: CASING_TEST_NO_OPENAT2=1 or this. */
 void path_resolve_force_fallback (bool force);
 bool path_resolve_uses_openat2 (void);
-
-/* ---- procfs.c: /proc reached through a verified handle ---- */
-
-/* An O_PATH fd of /proc checked to be procfs (fstatfs PROC_SUPER_MAGIC). */
-int procfs_open_root (casing_error_t *err);
-/* Open `subpath` below a verified /proc without following symlinks or
- * crossing mounts; the result is itself checked to be on procfs. */
-int procfs_open (const char *subpath, int flags, casing_error_t *err);
-int procfs_write (const char *subpath, const char *data, casing_error_t *err);
-bool fd_is_procfs (int fd);
 
 /* ---- mounts.c ---- */
 

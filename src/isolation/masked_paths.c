@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "isolation_internal.h"
+#include "../procfs.h"
 #include "../utils.h"
 
 static bool
@@ -37,7 +38,7 @@ open_target (int root, const char *path, const char *what, int *out, casing_erro
     return 0;
   if (fd < 0)
     return casing_error_set (err, local->status, "%s: %s", what, local->msg);
-  if (is_proc_path (norm) && ! fd_is_procfs (fd))
+  if (is_proc_path (norm) && procfs_check_fd (fd, path, NULL) < 0)
     {
       close (fd);
       return casing_error_set (err, EXDEV, "%s: `%s` is not on procfs", what, path);

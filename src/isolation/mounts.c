@@ -10,11 +10,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#ifdef HAVE_SELINUX
-#include <selinux/selinux.h>
-#endif
 
 #include "isolation_internal.h"
+#include "../confine/lsm.h"
 #include "../log.h"
 #include "../utils.h"
 
@@ -185,32 +183,13 @@ do_bind (struct rootfs_context *ctx, size_t i, const struct mount_options *o, in
   return mount_set_attrs (tree, o->propagation_recursive, 0, 0, o->propagation, what, err);
 }
 
-static bool
-wants_label (const char *type)
-{
-  return type && (strcmp (type, "tmpfs") == 0 || strcmp (type, "devpts") == 0
-                  || strcmp (type, "mqueue") == 0);
-}
-
 /* mountLabel becomes a context= option where SELinux is on. */
 static char *
 data_with_label (const struct rootfs_context *ctx, const char *type, const char *data)
 {
   const char *label = ctx->config->linux_ ? ctx->config->linux_->mount_label : NULL;
-  char *out;
-#ifdef HAVE_SELINUX
-  if (label && wants_label (type) && is_selinux_enabled () > 0)
-    {
-      xasprintf (&out, "%s%scontext=\"%s\"", data ? data : "", data ? "," : "", label);
-      return out;
-    }
-#else
-  (void) wants_label;
-#endif
-  if (label)
-    log_debug ("mountLabel `%s` ignored: SELinux is not enabled", label);
-  out = data ? xstrdup (data) : NULL;
-  return out;
+
+  return selinux_mount_data_with_label (type, data, selinux_effective_mount_label (label));
 }
 
 /* In a user namespace the kernel refuses a new sysfs without a network

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "isolation_internal.h"
+#include "../syscalls.h"
 #include "../utils.h"
 
 #define MAX_SYMLINKS 40

@@ -9,6 +9,7 @@
 
 #include "isolation_internal.h"
 #include "../log.h"
+#include "../syscalls.h"
 #include "../utils.h"
 
 int

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "isolation_internal.h"
+#include "../procfs.h"
 #include "../utils.h"
 
 static const char *const ipc_keys[] = {
@@ -78,13 +79,15 @@ sysctl_apply (const oci_config *config, casing_error_t *err)
 
   for (size_t i = 0; m && i < m->len; i++)
     {
+      const char *value = m->items[i].value ? m->items[i].value : "";
       cleanup_free char *path = NULL;
+
       if (sysctl_check_allowed (config, m->items[i].key, err) < 0)
         return -1;
       path = sysctl_proc_path (m->items[i].key);
-      /* procfs_write refuses anything that is not procfs: a bind-mounted
-       * lookalike of /proc/sys cannot take the value. */
-      if (procfs_write (path, m->items[i].value ? m->items[i].value : "", err) < 0)
+      /* procfs_write_verified refuses anything that is not procfs: a
+       * bind-mounted lookalike of /proc/sys cannot take the value. */
+      if (procfs_write_verified (path, value, strlen (value), err) < 0)
         return casing_error_prefix (err, "linux.sysctl.%s", m->items[i].key);
     }
   return 0;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "isolation_internal.h"
+#include "../procfs.h"
 #include "../utils.h"
 
 #ifndef CLONE_NEWTIME
@@ -50,7 +51,7 @@ timens_create (const oci_config *config, casing_error_t *err)
     }
   if (unshare (CLONE_NEWTIME) < 0)
     return casing_error_errno (err, "create the time namespace");
-  if (offsets && procfs_write ("self/timens_offsets", offsets, err) < 0)
+  if (offsets && procfs_write_verified ("self/timens_offsets", offsets, strlen (offsets), err) < 0)
     return casing_error_prefix (err, "linux.timeOffsets");
   return 0;
 }

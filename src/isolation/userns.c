@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "isolation_internal.h"
+#include "../procfs.h"
 #include "../utils.h"
 
 char *
@@ -46,7 +47,7 @@ write_map (pid_t pid, const char *file, const oci_id_mapping *m, size_t n, casin
   cleanup_free char *data = idmap_format (m, n);
   char sub[64];
   snprintf (sub, sizeof sub, "%d/%s", (int) pid, file);
-  if (procfs_write (sub, data, err) < 0)
+  if (procfs_write_verified (sub, data, strlen (data), err) < 0)
     return casing_error_prefix (err, "linux.%s", strcmp (file, "uid_map") == 0 ? "uidMappings" : "gidMappings");
   return 0;
 }
@@ -68,7 +69,7 @@ userns_write_mappings (pid_t pid, const oci_config *config, casing_error_t *err)
   if (l->gid_mappings_len > 0 && ! may_write_gid_map_freely ())
     {
       snprintf (sub, sizeof sub, "%d/setgroups", (int) pid);
-      if (procfs_write (sub, "deny", err) < 0)
+      if (procfs_write_verified (sub, "deny", 4, err) < 0)
         return -1;
     }
   if (l->uid_mappings_len > 0 && write_map (pid, "uid_map", l->uid_mappings, l->uid_mappings_len, err) < 0)

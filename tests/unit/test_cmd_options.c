@@ -102,5 +102,38 @@ main (void)
     CHECK (err && strstr (err->msg, "invalid boolean"));
     casing_error_release (&err);
   }
+  {
+    const char *id = NULL;
+    char *argv[] = { "start", "c1" };
+    CHECK (cmd_parse_id_only ("start", "u", "d", 2, argv, &id, &err) == 0);
+    CHECK_STR (id, "c1");
+  }
+  {
+    const char *id = NULL;
+    char *argv[] = { "start", "c1", "c2" };
+    CHECK (cmd_parse_id_only ("start", "u", "d", 3, argv, &id, &err) < 0);
+    CHECK (err && strstr (err->msg, "start: unexpected argument `c2`"));
+    casing_error_release (&err);
+  }
+  {
+    const char *id = NULL;
+    char *argv[] = { "state" };
+    CHECK (cmd_parse_id_only ("state", "u", "d", 1, argv, &id, &err) < 0);
+    CHECK (err && strstr (err->msg, "state: missing the container id"));
+    casing_error_release (&err);
+  }
+  {
+    const char *id = NULL;
+    char *argv[] = { "pause", "--all", "c1" };
+    CHECK (cmd_parse_id_only ("pause", "u", "d", 3, argv, &id, &err) < 0);
+    CHECK (err && strstr (err->msg, "unknown option `--all`"));
+    casing_error_release (&err);
+  }
+  {
+    int first = -1;
+    char *argv[] = { "features", "--", "x" };
+    CHECK (cmd_parse_help_only ("features", "u", "d", 3, argv, &first, &err) == 0);
+    CHECK (first == 2);
+  }
   return unit_report ("test_cmd_options");
 }

@@ -5,8 +5,8 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 
-#include "confine/procfs.h"
 #include "confine_test.h"
+#include "procfs.h"
 #include "utils.h"
 
 static void
@@ -97,6 +97,64 @@ overmount_child (void *arg)
   CHECK_ERR (err, "`/proc` is not the root of a procfs mount");
 }
 
+/* "PID/..." names a pid of the caller's pid namespace: a root inherited
+ * from a parent in another pid namespace is replaced by one of our own, and
+ * a /proc showing another namespace is refused rather than misread. */
+static void
+pid_namespace_grandchild (void)
+{
+  casing_error_t err = NULL;
+  cleanup_free char *buf = NULL;
+  int fd;
+
+  CHECK (getpid () == 1);
+  fd = procfs_open_verified ("1/stat", O_RDONLY, &err);
+  CHECK (fd >= 0);
+  /* Our own process, not the host's pid 1. */
+  if (fd >= 0)
+    {
+      CHECK (read_all_fd (fd, "stat", &buf, NULL, NULL) == 0 && strstr (buf, "(test_confine_pr)") != NULL);
+      close (fd);
+    }
+  casing_error_release (&err);
+  procfs_reset ();
+  procfs_test_options (false, true);
+  CHECK (procfs_open_verified ("1/status", O_RDONLY, &err) < 0);
+  CHECK_ERR (err, "shows another pid namespace");
+  fd = procfs_open_verified ("self/status", O_RDONLY, &err);
+  CHECK (fd >= 0);
+  if (fd >= 0)
+    close (fd);
+  casing_error_release (&err);
+}
+
+static void
+pid_namespace_child (void *arg)
+{
+  casing_error_t err = NULL;
+  char path[32];
+  int fd, status = 0;
+  pid_t pid;
+
+  (void) arg;
+  snprintf (path, sizeof path, "%d/status", (int) getpid ());
+  fd = procfs_open_verified (path, O_RDONLY, &err);
+  CHECK (fd >= 0);
+  if (fd >= 0)
+    close (fd);
+  casing_error_release (&err);
+  CHECK (unshare (CLONE_NEWPID) == 0);
+  pid = fork ();
+  CHECK (pid >= 0);
+  if (pid == 0)
+    {
+      test_failures = 0;
+      pid_namespace_grandchild ();
+      CHILD_DONE ();
+    }
+  CHECK (pid > 0 && waitpid (pid, &status, 0) == pid && WIFEXITED (status) && WEXITSTATUS (status) == 0);
+}
+
 int
 main (void)
 {
@@ -106,6 +164,7 @@ main (void)
     {
       CHECK_CHILD_OK (overmount_child, NULL);
       CHECK_CHILD_OK (overmount_child, (void *) 1);
+      CHECK_CHILD_OK (pid_namespace_child, NULL);
     }
   return test_summary ("test_confine_procfs");
 }

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Verified access to procfs, for every area that writes into /proc.
+/* Verified access to procfs, the one way every area (isolation: uid_map,
+ * sysctls, time offsets; confine: LSM labels, oom_score_adj) opens or
+ * writes a file below /proc.
  *
  * A container config can mount anything over /proc or over a file below it
  * (CVE-2025-31133, CVE-2025-52565, CVE-2025-52881: a bind mount of
@@ -8,13 +10,13 @@
  * opened by name: it is resolved from a procfs root handle that is checked
  * to be the root of a real procfs, without crossing a mount point and without
  * following magic links, and the result is checked to be on procfs too. */
-#ifndef CASING_CONFINE_PROCFS_H
-#define CASING_CONFINE_PROCFS_H
+#ifndef CASING_PROCFS_H
+#define CASING_PROCFS_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../error.h"
+#include "error.h"
 
 /* The procfs root handle (O_PATH, cached, O_CLOEXEC).  A private procfs
  * instance (fsopen) when the kernel allows it, else /proc after checking it
@@ -25,9 +27,11 @@ int procfs_root (casing_error_t *err);
  * one): for a caller closing every fd it does not need. */
 int procfs_root_if_open (void);
 
-/* Open `path` below procfs ("self/attr/exec", "thread-self/oom_score_adj";
- * a leading "/proc/" is accepted and ignored).  `flags` are open(2) flags;
- * O_CLOEXEC is always added.  Fails when the path leaves the procfs mount,
+/* Open `path` below procfs ("self/attr/exec", "thread-self/oom_score_adj",
+ * "sys/net/ipv4/ip_forward", "PID/uid_map"; a leading "/proc/" is accepted
+ * and ignored).  A "PID/..." path names a pid of the caller's pid namespace:
+ * a root handle showing another namespace's pids is replaced first.
+ * `flags` are open(2) flags; O_CLOEXEC is always added.  Fails when the path leaves the procfs mount,
  * crosses a mount point or does not end on procfs. */
 int procfs_open_verified (const char *path, int flags, casing_error_t *err);
 

@@ -3,15 +3,16 @@
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <linux/mount.h>
-#include <linux/openat2.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
-#include "../utils.h"
 #include "procfs.h"
+#include "syscalls.h"
+#include "utils.h"
 
 /* The inode number of the root directory of every procfs instance. */
 #define PROC_ROOT_INO 1
@@ -172,10 +173,43 @@ open_fallback (int rootfd, const char *path, int flags, casing_error_t *err)
   return steal_fd (&cur);
 }
 
+/* Whether `self` below the root is the caller's own pid: the root then
+ * belongs to the caller's pid namespace and "PID/..." means what the
+ * caller means (a root inherited from a parent in another pid namespace,
+ * or a /proc of the host seen from a container, shows other numbers). */
+static bool
+root_shows_own_pids (int rootfd)
+{
+  char buf[32];
+  ssize_t n = readlinkat (rootfd, "self", buf, sizeof buf - 1);
+
+  if (n <= 0)
+    return false;
+  buf[n] = '\0';
+  return strtol (buf, NULL, 10) == (long) getpid ();
+}
+
+/* The root to resolve `path` from: for a "PID/..." path, one of the
+ * caller's pid namespace, else the cached one whatever it shows (self,
+ * thread-self and sys/ resolve to the caller's own process and
+ * namespaces in any procfs instance that sees it). */
+static int
+root_for_path (const char *path, casing_error_t *err)
+{
+  int rootfd = procfs_root (err);
+
+  if (rootfd < 0 || path[0] < '0' || path[0] > '9' || root_shows_own_pids (rootfd))
+    return rootfd;
+  procfs_reset ();
+  rootfd = procfs_root (err);
+  if (rootfd >= 0 && ! root_shows_own_pids (rootfd))
+    return casing_error_set (err, EXDEV, "open `/proc/%s`: the procfs at hand shows another pid namespace", path);
+  return rootfd;
+}
+
 int
 procfs_open_verified (const char *path, int flags, casing_error_t *err)
 {
-  struct open_how how = { 0 };
   cleanup_close int fd = -1;
   int rootfd;
 
@@ -183,13 +217,12 @@ procfs_open_verified (const char *path, int flags, casing_error_t *err)
     path += 6;
   while (*path == '/')
     path++;
-  rootfd = procfs_root (err);
+  rootfd = root_for_path (path, err);
   if (rootfd < 0)
     return rootfd;
 
-  how.flags = flags | O_CLOEXEC | O_NOFOLLOW;
-  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS;
-  fd = force_fallback ? -1 : syscall (SYS_openat2, rootfd, path, &how, sizeof how);
+  fd = force_fallback ? -1 : sys_openat2 (rootfd, path, (uint64_t) flags | O_CLOEXEC | O_NOFOLLOW,
+                                          RESOLVE_BENEATH | RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS);
   if (fd < 0 && (force_fallback || errno == ENOSYS || errno == E2BIG))
     {
       fd = open_fallback (rootfd, path, flags, err);

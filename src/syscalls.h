@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The syscalls glibc does not wrap that more than one area needs: openat2
+ * (verified procfs access, in-root path resolution) and pivot_root. */
+#ifndef CASING_SYSCALLS_H
+#define CASING_SYSCALLS_H
+
+#include <stdint.h>
+#include <linux/openat2.h>
+
+/* openat2(2) with `flags` and `resolve`; O_CREAT creates with mode 0644. */
+int sys_openat2 (int dirfd, const char *path, uint64_t flags, uint64_t resolve);
+int sys_pivot_root (const char *new_root, const char *put_old);
+
+#endif
