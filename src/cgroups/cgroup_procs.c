@@ -100,6 +100,15 @@ signal_all (struct cgroup_manager *m, int signo, casing_error_t *err)
   return 0;
 }
 
+static bool
+cgroup_is_empty (struct cgroup_manager *m)
+{
+  cleanup_free pid_t *pids = NULL;
+  size_t n = 0;
+
+  return cgroup_manager_pids (m, &pids, &n, NULL) == 0 && n == 0;
+}
+
 int
 cgroup_manager_kill_all (struct cgroup_manager *m, int signo, casing_error_t *err)
 {
@@ -112,6 +121,10 @@ cgroup_manager_kill_all (struct cgroup_manager *m, int signo, casing_error_t *er
       && cgroup_dir_has_file (v2, "cgroup.kill"))
     return cgroup_dir_write (v2, "cgroup.kill", "1", err);
 
+  /* An empty cgroup (the usual case at delete) has nothing to freeze:
+   * nothing inside it can fork a new member either. */
+  if (cgroup_is_empty (m))
+    return 0;
   /* Otherwise freeze first so nothing forks between listing and killing;
    * a container the user paused stays paused for other signals. */
   if (cgroup_manager_is_frozen (m, &frozen, err) < 0)
