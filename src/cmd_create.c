@@ -20,26 +20,24 @@ enum create_key
   C_HELP,
 };
 
+/* The options `run` shares with `create`. */
+#define CREATE_OPTIONS                                                                          \
+  { "bundle", 'b', CMD_OPT_VALUE, C_BUNDLE, "DIR", "bundle directory (default: current directory)" }, \
+  { "pid-file", 0, CMD_OPT_VALUE, C_PID_FILE, "FILE", "write the container pid to FILE" },       \
+  { "console-socket", 0, CMD_OPT_VALUE, C_CONSOLE_SOCKET, "PATH",                               \
+    "unix socket that receives the pty master (process.terminal)" },                            \
+  { "no-pivot", 0, CMD_OPT_FLAG, C_NO_PIVOT, NULL, "move the root with MS_MOVE + chroot" },      \
+  { "no-new-keyring", 0, CMD_OPT_FLAG, C_NO_NEW_KEYRING, NULL, "keep the session keyring" },     \
+  { "preserve-fds", 0, CMD_OPT_VALUE, C_PRESERVE_FDS, "N", "pass fds 3..3+N-1 to the container" }
+
 static const struct cmd_option create_opts[] = {
-  { "bundle", 'b', CMD_OPT_VALUE, C_BUNDLE, "DIR", "bundle directory (default: current directory)" },
-  { "pid-file", 0, CMD_OPT_VALUE, C_PID_FILE, "FILE", "write the container pid to FILE" },
-  { "console-socket", 0, CMD_OPT_VALUE, C_CONSOLE_SOCKET, "PATH",
-    "unix socket that receives the pty master (process.terminal)" },
-  { "no-pivot", 0, CMD_OPT_FLAG, C_NO_PIVOT, NULL, "move the root with MS_MOVE + chroot" },
-  { "no-new-keyring", 0, CMD_OPT_FLAG, C_NO_NEW_KEYRING, NULL, "keep the session keyring" },
-  { "preserve-fds", 0, CMD_OPT_VALUE, C_PRESERVE_FDS, "N", "pass fds 3..3+N-1 to the container" },
+  CREATE_OPTIONS,
   { "help", 'h', CMD_OPT_FLAG, C_HELP, NULL, "show this help" },
   { NULL, 0, 0, 0, NULL, NULL },
 };
 
 static const struct cmd_option run_opts[] = {
-  { "bundle", 'b', CMD_OPT_VALUE, C_BUNDLE, "DIR", "bundle directory (default: current directory)" },
-  { "pid-file", 0, CMD_OPT_VALUE, C_PID_FILE, "FILE", "write the container pid to FILE" },
-  { "console-socket", 0, CMD_OPT_VALUE, C_CONSOLE_SOCKET, "PATH",
-    "unix socket that receives the pty master (process.terminal)" },
-  { "no-pivot", 0, CMD_OPT_FLAG, C_NO_PIVOT, NULL, "move the root with MS_MOVE + chroot" },
-  { "no-new-keyring", 0, CMD_OPT_FLAG, C_NO_NEW_KEYRING, NULL, "keep the session keyring" },
-  { "preserve-fds", 0, CMD_OPT_VALUE, C_PRESERVE_FDS, "N", "pass fds 3..3+N-1 to the container" },
+  CREATE_OPTIONS,
   { "detach", 'd', CMD_OPT_FLAG, C_DETACH, NULL, "return once the container is started" },
   { "keep", 0, CMD_OPT_FLAG, C_KEEP, NULL, "do not delete the container after it exits" },
   { "help", 'h', CMD_OPT_FLAG, C_HELP, NULL, "show this help" },
