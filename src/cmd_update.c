@@ -179,6 +179,22 @@ load_resources (const char *path, oci_resources **out, casing_error_t *err)
   return 0;
 }
 
+/* New device rules replace the old ones whole: the container's own
+ * linux.devices must stay allowed, as at create. */
+static int
+load_devices (struct container_handle *h, struct cgroup_manager *m, casing_error_t *err)
+{
+  cleanup_free char *path = state_store_path (h, "config.json");
+  oci_config *config = NULL;
+  char *msg = NULL;
+  if (oci_config_parse_file (path, &config, &msg) < 0)
+    return casing_error_take (err, EINVAL, msg ? msg : xstrdup ("cannot read the saved config"));
+  if (config->linux_)
+    cgroup_manager_set_devices (m, config->linux_->devices, config->linux_->devices_len);
+  oci_config_free (config);
+  return 0;
+}
+
 static int
 update_container (struct global_options *g, const char *id, struct update_cmd *u, casing_error_t *err)
 {
@@ -203,7 +219,7 @@ update_container (struct global_options *g, const char *id, struct update_cmd *u
       casing_error_set (err, EINVAL, "update: container `%s` is %s", id, container_status_name (status));
       goto out;
     }
-  if (cgroup_manager_load (h->state, &m, err) < 0)
+  if (cgroup_manager_load (h->state, &m, err) < 0 || (file && file->devices && load_devices (h, m, err) < 0))
     goto out;
   /* The file first, then the flags, so a flag wins over the same field. */
   if ((file && cgroup_manager_update (m, file, err) < 0) || cgroup_manager_update (m, &flags, err) < 0)

@@ -55,6 +55,9 @@ cgroup_manager_apply (struct cgroup_manager *m, const oci_resources *resources, 
 int
 cgroup_manager_update (struct cgroup_manager *m, const oci_resources *resources, casing_error_t *err)
 {
+  /* systemd first: a limit it refuses is then not half applied. */
+  if (m->systemd && cgroup_systemd_update (m, resources, err) < 0)
+    return -1;
   if (resources && resources->devices && !m->rootless && apply_devices (m, resources, err) < 0)
     return -1;
   return apply_all (m, resources, true, err);

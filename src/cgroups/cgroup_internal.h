@@ -57,11 +57,7 @@ struct cgroup_manager
   char *systemd_unit;
   char *systemd_slice;
   bool systemd_started;
-  struct systemd_props
-  {
-    bool has_memory, has_tasks, has_cpu_weight, has_cpu_quota;
-    uint64_t memory, tasks, cpu_weight, cpu_quota_per_sec_usec;
-  } systemd_props;
+  struct systemd_props *systemd_props; /* what StartTransientUnit sends */
 };
 
 /* cgroup_detect.c */
@@ -134,11 +130,19 @@ int cgroup_freeze_dir (struct cgroup_dir *d, bool freeze, casing_error_t *err);
 int cgroup_systemd_parse_path (const char *path, const char *id, char **slice, char **unit, casing_error_t *err);
 int cgroup_systemd_create (struct cgroup_manager *m, const struct cgroup_options *opts,
                            const oci_resources *resources, casing_error_t *err);
-/* Start the scope with `pid` in it, then fill m->dirs from where systemd
- * put it (directories systemd owns: created stays 0). */
+/* Start the scope with `pid` in it and wait until it runs, then
+ * cgroup_manager_adopt_pid (m, pid, true). */
 int cgroup_systemd_enter (struct cgroup_manager *m, pid_t pid, casing_error_t *err);
+/* Tell systemd the new limits (SetUnitProperties), so that it does not put
+ * the old ones back; the caller then writes them through cgroupfs. */
+int cgroup_systemd_update (struct cgroup_manager *m, const oci_resources *resources, casing_error_t *err);
+/* Stop the scope and wait until it is gone. */
 int cgroup_systemd_stop (struct cgroup_manager *m, casing_error_t *err);
-/* Fill m->dirs from /proc/PID/cgroup (used by the systemd driver). */
-int cgroup_manager_dirs_from_pid (struct cgroup_manager *m, pid_t pid, casing_error_t *err);
+/* Fill m->dirs from where systemd put `pid` (/proc/PID/cgroup): those
+ * directories are systemd's (created 0).  With `join_rest`, each v1
+ * hierarchy systemd does not manage (cpuset, freezer, net_cls...) gets a
+ * directory at the scope's path, made and joined as the cgroupfs driver
+ * would, and removed by destroy. */
+int cgroup_manager_adopt_pid (struct cgroup_manager *m, pid_t pid, bool join_rest, casing_error_t *err);
 
 #endif

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cgroup_internal.h"
+#include "systemd_props.h"
 #include "utils.h"
 
 bool
@@ -241,6 +242,9 @@ cgroup_manager_free (struct cgroup_manager *m)
   free (m->devices);
   free (m->systemd_unit);
   free (m->systemd_slice);
+  if (m->systemd_props)
+    systemd_props_free (m->systemd_props);
+  free (m->systemd_props);
   free (m->id);
   free (m->path);
   free (m);
@@ -316,9 +320,11 @@ create_dirs (struct cgroup_manager *m, const struct cgroup_options *opts, casing
 
 /* Only type and numbers matter for the rules; the caller's config may go
  * away before cgroup_manager_apply. */
-static void
-copy_devices (struct cgroup_manager *m, const oci_device *devs, size_t n)
+void
+cgroup_manager_set_devices (struct cgroup_manager *m, const oci_device *devs, size_t n)
 {
+  free (m->devices);
+  m->n_devices = 0;
   m->devices = n ? xmalloc0 (n * sizeof (*m->devices)) : NULL;
   for (size_t i = 0; i < n; i++)
     {
@@ -338,7 +344,7 @@ cgroup_manager_create (const struct cgroup_options *opts, const oci_resources *r
   m->id = xstrdup (opts->id);
   m->systemd = opts->systemd;
   m->rootless = opts->rootless;
-  copy_devices (m, opts->devices, opts->devices_len);
+  cgroup_manager_set_devices (m, opts->devices, opts->devices_len);
   if (cgroup_host_detect (&m->host, err) < 0)
     goto fail;
   if (opts->systemd)
@@ -379,8 +385,9 @@ int
 cgroup_manager_enter (struct cgroup_manager *m, pid_t pid, casing_error_t *err)
 {
   char buf[32];
+  /* 1: the directories are known only now, the state must be saved again. */
   if (m->systemd && !m->systemd_started)
-    return cgroup_systemd_enter (m, pid, err);
+    return cgroup_systemd_enter (m, pid, err) < 0 ? -1 : 1;
   snprintf (buf, sizeof buf, "%d", (int) pid);
   for (size_t i = 0; i < m->n_dirs; i++)
     if (cgroup_dir_write (&m->dirs[i], "cgroup.procs", buf, err) < 0)
@@ -397,10 +404,11 @@ cgroup_manager_destroy (struct cgroup_manager *m, casing_error_t *err)
   /* A failed kill (nothing left, freezer gone) must not keep the
    * directories: removing them is what reports a real leftover. */
   cgroup_manager_kill_all (m, SIGKILL, &kill_err);
-  if (m->systemd)
-    return cgroup_systemd_stop (m, err);
+  if (m->systemd && cgroup_systemd_stop (m, err) < 0)
+    ret = -1;
   /* Go on after a failure: every other hierarchy still gets cleaned, and
-   * the first error is the one reported. */
+   * the first error is the one reported.  (systemd driver: only the v1
+   * directories casing joined itself have `created` set.) */
   for (size_t i = 0; i < m->n_dirs; i++)
     {
       cleanup_casing_error casing_error_t e = NULL;
@@ -422,21 +430,50 @@ cgroup_manager_add_dir (struct cgroup_manager *m, struct cgroup_hierarchy *h, co
   return d;
 }
 
+/* The scope's path: where systemd tracks processes (the unified hierarchy,
+ * or name=systemd on a v1-only host). */
+static char *
+scope_path (struct cgroup_manager *m, const char *proc_cgroup)
+{
+  for (size_t i = 0; i < m->host.n; i++)
+    if (m->host.h[i].v2)
+      return cgroup_path_own (proc_cgroup, &m->host.h[i]);
+  for (size_t i = 0; i < m->host.n; i++)
+    if (cgroup_hierarchy_has (&m->host.h[i], "name=systemd"))
+      return cgroup_path_own (proc_cgroup, &m->host.h[i]);
+  return xstrdup ("/");
+}
+
+static int
+join_at (struct cgroup_manager *m, struct cgroup_hierarchy *h, const char *path, pid_t pid, casing_error_t *err)
+{
+  char buf[32];
+  struct cgroup_dir *d = add_dir (m, h, path);
+  snprintf (buf, sizeof buf, "%d", (int) pid);
+  if (dir_make (d, err) < 0 || cgroup_dir_write (d, "cgroup.procs", buf, err) < 0)
+    return -1;
+  return 0;
+}
+
 int
-cgroup_manager_dirs_from_pid (struct cgroup_manager *m, pid_t pid, casing_error_t *err)
+cgroup_manager_adopt_pid (struct cgroup_manager *m, pid_t pid, bool join_rest, casing_error_t *err)
 {
   cleanup_free char *text = NULL;
   char path[64];
   snprintf (path, sizeof path, "/proc/%d/cgroup", (int) pid);
   if (read_all_file (path, &text, NULL, err) < 0)
     return -1;
+  cleanup_free char *scope = scope_path (m, text);
   for (size_t i = 0; i < m->host.n; i++)
     {
-      cleanup_free char *own = cgroup_path_own (text, &m->host.h[i]);
-      if (strcmp (own, "/") != 0)
-        cgroup_manager_add_dir (m, &m->host.h[i], own, 0);
+      struct cgroup_hierarchy *h = &m->host.h[i];
+      cleanup_free char *own = cgroup_path_own (text, h);
+      if (strcmp (own, scope) == 0 || (!join_rest && strcmp (own, "/") != 0))
+        cgroup_manager_add_dir (m, h, own, 0);
+      else if (join_rest && !h->v2 && strcmp (scope, "/") != 0 && join_at (m, h, scope, pid, err) < 0)
+        return casing_error_prefix (err, "join the %s hierarchy", h->n_controllers ? h->controllers[0] : "v1");
     }
   free (m->path);
-  m->path = xstrdup (m->n_dirs ? m->dirs[0].path : "");
+  m->path = xstrdup (scope);
   return 0;
 }

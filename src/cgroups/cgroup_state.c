@@ -93,7 +93,7 @@ cgroup_manager_load (const casing_state *state, struct cgroup_manager **out, cas
       goto fail;
   /* systemd driver: the state may have been saved before the scope existed;
    * the container's init shows where systemd put it. */
-  if (m->systemd && m->n_dirs == 0 && state->has_pid && cgroup_manager_dirs_from_pid (m, (pid_t) state->pid, err) < 0)
+  if (m->systemd && m->n_dirs == 0 && state->has_pid && cgroup_manager_adopt_pid (m, (pid_t) state->pid, false, err) < 0)
     goto fail;
   *out = m;
   return 0;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* `events --stats`: the counters of the container's cgroups as the "data"
- * object runc prints (cpu, memory with swap/kernel/raw, pids, blkio,
+ * object runc prints (cpu, cpuset, memory with swap/kernel/raw, pids, blkio,
  * hugetlb), read from v1 or v2 files wherever the host keeps each
  * controller.  Missing files leave their fields at 0. */
 #include <dirent.h>
@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cgroup_internal.h"
+#include "conversions.h"
 #include "utils.h"
 
 struct jbuf
@@ -49,6 +50,19 @@ read_u64 (struct cgroup_dir *d, const char *file)
   if (strcmp (s, "max") == 0)
     return UINT64_MAX;
   if (parse_uint64 (s, &v) < 0)
+    return 0;
+  return v;
+}
+
+static int64_t
+read_i64 (struct cgroup_dir *d, const char *file)
+{
+  cleanup_free char *s = NULL;
+  int64_t v = 0;
+  if (d == NULL || cgroup_dir_read (d, file, &s, NULL) < 0)
+    return 0;
+  s[strcspn (s, "\n")] = '\0';
+  if (parse_int64 (s, &v) < 0)
     return 0;
   return v;
 }
@@ -114,6 +128,47 @@ stats_cpu (struct cgroup_manager *m, struct jbuf *b)
            ",\"kernel\":%" PRIu64 ",\"user\":%" PRIu64 "},\"throttling\":{\"periods\":%" PRIu64
            ",\"throttledPeriods\":%" PRIu64 ",\"throttledTime\":%" PRIu64 "}}",
            kernel, user, periods, throttled, ttime);
+}
+
+/* `"cpus":[0,1,2],` from a list file; nothing when it is missing, empty or
+ * malformed, as runc leaves an empty list out. */
+static void
+cpuset_list (struct jbuf *b, struct cgroup_dir *d, const char *name, const char *file)
+{
+  cleanup_free char *s = NULL;
+  cleanup_free uint16_t *v = NULL;
+  size_t n = 0;
+  if (d == NULL || cgroup_dir_read (d, file, &s, NULL) < 0 || cgroup_cpuset_list_parse (s, &v, &n, NULL) < 0
+      || n == 0)
+    return;
+  jprintf (b, "\"%s\":[", name);
+  for (size_t i = 0; i < n; i++)
+    jprintf (b, "%s%u", i ? "," : "", (unsigned) v[i]);
+  jprintf (b, "],");
+}
+
+/* runc's fields in its order.  The flags exist on v1 only and read 0
+ * elsewhere, as runc prints them; v2 shows the effective lists. */
+static void
+stats_cpuset (struct cgroup_manager *m, struct jbuf *b)
+{
+  static const char *const flags[] = { "mem_hardwall",       "mem_exclusive",      "memory_migrate",
+                                       "memory_spread_page", "memory_spread_slab", "memory_pressure",
+                                       "sched_load_balance" };
+  struct cgroup_dir *d = cgroup_manager_dir_for (m, "cpuset");
+  bool v2 = d && cgroup_dir_is_v2 (d);
+  char file[64];
+
+  jprintf (b, ",\"cpuset\":{");
+  cpuset_list (b, d, "cpus", v2 ? "cpuset.cpus.effective" : "cpuset.cpus");
+  jprintf (b, "\"cpu_exclusive\":%" PRIu64 ",", read_u64 (d, "cpuset.cpu_exclusive"));
+  cpuset_list (b, d, "mems", v2 ? "cpuset.mems.effective" : "cpuset.mems");
+  for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
+    {
+      snprintf (file, sizeof file, "cpuset.%s", flags[i]);
+      jprintf (b, "\"%s\":%" PRIu64 ",", flags[i], read_u64 (d, file));
+    }
+  jprintf (b, "\"sched_relax_domain_level\":%" PRId64 "}", read_i64 (d, "cpuset.sched_relax_domain_level"));
 }
 
 static void
@@ -308,6 +363,7 @@ cgroup_manager_stats_json (struct cgroup_manager *m, casing_error_t *err)
     }
   jprintf (&b, "{");
   stats_cpu (m, &b);
+  stats_cpuset (m, &b);
   stats_memory (m, &b);
   stats_pids (m, &b);
   stats_blkio (m, &b);

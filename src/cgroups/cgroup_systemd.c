@@ -15,6 +15,17 @@
 #include "conversions.h"
 #include "utils.h"
 
+#ifdef HAVE_LIBSYSTEMD
+#include <systemd/sd-bus.h>
+#include <time.h>
+
+#include "devices.h"
+#include "systemd_props.h"
+
+static int systemd_build_props (struct cgroup_manager *m, const oci_resources *r, bool create,
+                                struct systemd_props *out, casing_error_t *err);
+#endif
+
 /* `slice:prefix:name`, as runc and crun take it with --systemd-cgroup. */
 int
 cgroup_systemd_parse_path (const char *path, const char *id, char **slice, char **unit, casing_error_t *err)
@@ -51,29 +62,6 @@ systemd_is_running (void)
   return access ("/run/systemd/system", F_OK) == 0;
 }
 
-#ifdef HAVE_LIBSYSTEMD
-/* The limits systemd should know about, in its own units. */
-static void
-collect_props (struct cgroup_manager *m, const oci_resources *r)
-{
-  struct systemd_props *p = &m->systemd_props;
-  if (r == NULL)
-    return;
-  if (r->memory && r->memory->has_limit && r->memory->limit > 0)
-    p->has_memory = true, p->memory = (uint64_t) r->memory->limit;
-  if (r->pids && r->pids->limit >= 0)
-    p->has_tasks = true, p->tasks = (uint64_t) r->pids->limit;
-  if (r->cpu && r->cpu->has_shares && r->cpu->shares)
-    p->has_cpu_weight = true, p->cpu_weight = cgroup_shares_to_weight (r->cpu->shares);
-  if (r->cpu && r->cpu->has_quota && r->cpu->quota > 0)
-    {
-      uint64_t period = r->cpu->has_period && r->cpu->period ? r->cpu->period : 100000;
-      p->has_cpu_quota = true;
-      p->cpu_quota_per_sec_usec = (uint64_t) r->cpu->quota * 1000000 / period;
-    }
-}
-#endif
-
 int
 cgroup_systemd_create (struct cgroup_manager *m, const struct cgroup_options *opts, const oci_resources *resources,
                        casing_error_t *err)
@@ -91,13 +79,46 @@ cgroup_systemd_create (struct cgroup_manager *m, const struct cgroup_options *op
                            "was not found at build time); cannot create `%s` in `%s`",
                            m->systemd_unit, m->systemd_slice);
 #else
-  collect_props (m, resources);
-  return 0;
+  if (strlen (m->systemd_unit) > 6 && strcmp (m->systemd_unit + strlen (m->systemd_unit) - 6, ".slice") == 0)
+    return casing_error_set (err, EINVAL,
+                             "--systemd-cgroup: `%s` is a slice, which cannot hold processes; name a scope "
+                             "(`slice:prefix:name`)",
+                             m->systemd_unit);
+  m->systemd_props = xmalloc0 (sizeof (*m->systemd_props));
+  return systemd_build_props (m, resources, true, m->systemd_props, err);
 #endif
 }
 
+
 #ifdef HAVE_LIBSYSTEMD
-#include <systemd/sd-bus.h>
+#define JOB_TIMEOUT_USEC (30 * 1000000ULL)
+
+static int
+systemd_build_props (struct cgroup_manager *m, const oci_resources *r, bool create, struct systemd_props *out,
+                     casing_error_t *err)
+{
+  cleanup_free struct device_rule *rules = NULL;
+  cleanup_free char *proc_devices = NULL;
+  size_t n = 0;
+  /* At create the rules always go (systemd must not open what casing
+   * closes); an update only resends them when it changes devices. */
+  bool devices = !m->rootless && (create || (r && r->devices));
+  if (devices
+      && (device_rules_build (r ? r->devices : NULL, r ? r->devices_len : 0, m->devices, m->n_devices, &rules, &n,
+                              err)
+              < 0
+          || read_all_file ("/proc/devices", &proc_devices, NULL, err) < 0))
+    return -1;
+  struct systemd_props_input in = {
+    .resources = r,
+    .rules = devices ? rules : NULL,
+    .n_rules = n,
+    .proc_devices = proc_devices,
+    .v2 = m->host.mode == CGROUP_MODE_V2,
+    .create = create,
+  };
+  return systemd_props_build (&in, out, err);
+}
 
 static void
 bus_unrefp (sd_bus **b)
@@ -111,9 +132,31 @@ msg_unrefp (sd_bus_message **msg)
   sd_bus_message_unref (*msg);
 }
 
+static int
+bus_error (casing_error_t *err, int r, sd_bus_error *e, const char *what, const char *unit)
+{
+  int ret = casing_error_set (err, -r, "systemd: %s `%s`%s%s", what, unit, e && e->message ? ": " : "",
+                              e && e->message ? e->message : "");
+  sd_bus_error_free (e);
+  return ret;
+}
+
+static int
+bus_open (struct cgroup_manager *m, sd_bus **bus, casing_error_t *err)
+{
+  int r = m->rootless ? sd_bus_default_user (bus) : sd_bus_default_system (bus);
+  if (r < 0)
+    return casing_error_set (err, -r, "systemd: connect to the %s bus", m->rootless ? "user" : "system");
+  return 0;
+}
+
+/* ---- jobs: StartTransientUnit and StopUnit return a job; the unit is
+ * ready (or gone) when JobRemoved names it. */
+
 struct job_wait
 {
-  const char *job;
+  sd_bus_slot *slot;
+  char *job;
   bool done;
   char result[32];
 };
@@ -135,134 +178,273 @@ job_removed (sd_bus_message *msg, void *userdata, sd_bus_error *e)
   return 0;
 }
 
-static int
-bus_error (casing_error_t *err, int r, sd_bus_error *e, const char *what, const char *unit)
+static void
+job_wait_release (struct job_wait *w)
 {
-  int ret = casing_error_set (err, -r, "systemd: %s `%s`%s%s", what, unit, e && e->message ? ": " : "",
-                              e && e->message ? e->message : "");
-  sd_bus_error_free (e);
-  return ret;
+  sd_bus_slot_unref (w->slot);
+  free (w->job);
+}
+
+/* Subscribe before the call that makes the job: its JobRemoved must not
+ * be missed. */
+static int
+job_watch (sd_bus *bus, struct job_wait *w, const char *unit, casing_error_t *err)
+{
+  int r = sd_bus_match_signal (bus, &w->slot, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                               "org.freedesktop.systemd1.Manager", "JobRemoved", job_removed, w);
+  return r < 0 ? bus_error (err, r, NULL, "watch the jobs for", unit) : 0;
+}
+
+static uint64_t
+now_usec (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (uint64_t) ts.tv_sec * 1000000 + (uint64_t) ts.tv_nsec / 1000;
 }
 
 static int
-append_props (struct cgroup_manager *m, sd_bus_message *msg, pid_t pid)
+job_wait (sd_bus *bus, struct job_wait *w, const char *what, const char *unit, casing_error_t *err)
 {
-  const struct systemd_props *p = &m->systemd_props;
-  bool v2 = m->host.mode == CGROUP_MODE_V2;
-  int r = sd_bus_message_append (msg, "(sv)(sv)(sv)(sv)(sv)", "Description", "s", "casing container", "Slice", "s",
-                                 m->systemd_slice, "Delegate", "b", 1, "DefaultDependencies", "b", 0, "PIDs", "au", 1,
-                                 (uint32_t) pid);
-  if (r >= 0 && p->has_memory)
-    r = sd_bus_message_append (msg, "(sv)", v2 ? "MemoryMax" : "MemoryLimit", "t", p->memory);
-  if (r >= 0 && p->has_tasks)
-    r = sd_bus_message_append (msg, "(sv)", "TasksMax", "t", p->tasks);
-  if (r >= 0 && p->has_cpu_weight)
-    r = sd_bus_message_append (msg, "(sv)", "CPUWeight", "t", p->cpu_weight);
-  if (r >= 0 && p->has_cpu_quota)
-    r = sd_bus_message_append (msg, "(sv)", "CPUQuotaPerSecUSec", "t", p->cpu_quota_per_sec_usec);
+  uint64_t deadline = now_usec () + JOB_TIMEOUT_USEC;
+  while (!w->done)
+    {
+      int r = sd_bus_process (bus, NULL);
+      if (r > 0)
+        continue;
+      uint64_t now = now_usec ();
+      if (r == 0 && now >= deadline)
+        return casing_error_set (err, ETIMEDOUT, "systemd: %s `%s`: no answer in %llu s", what, unit,
+                                 JOB_TIMEOUT_USEC / 1000000);
+      if (r == 0)
+        r = sd_bus_wait (bus, deadline - now);
+      if (r < 0)
+        return bus_error (err, r, NULL, what, unit);
+    }
+  if (strcmp (w->result, "done") != 0)
+    return casing_error_set (err, EIO, "systemd: %s `%s`: the job ended `%s`", what, unit, w->result);
+  return 0;
+}
+
+static int
+job_read (sd_bus_message *reply, struct job_wait *w, const char *unit, casing_error_t *err)
+{
+  const char *path;
+  int r = sd_bus_message_read (reply, "o", &path);
+  if (r < 0)
+    return bus_error (err, r, NULL, "read the job of", unit);
+  w->job = xstrdup (path);
+  return 0;
+}
+
+/* ---- properties ---- */
+
+static int
+append_devices (sd_bus_message *msg, const struct systemd_prop *p)
+{
+  int r = sd_bus_message_open_container (msg, 'v', "a(ss)");
+  if (r >= 0)
+    r = sd_bus_message_open_container (msg, 'a', "(ss)");
+  for (size_t i = 0; r >= 0 && i < p->n_devs; i++)
+    r = sd_bus_message_append (msg, "(ss)", p->devs[i].path, p->devs[i].perms);
+  if (r >= 0)
+    r = sd_bus_message_close_container (msg);
+  if (r >= 0)
+    r = sd_bus_message_close_container (msg);
   return r;
 }
 
 static int
-start_unit (struct cgroup_manager *m, sd_bus *bus, pid_t pid, struct job_wait *w, char **job, casing_error_t *err)
+append_value (sd_bus_message *msg, const struct systemd_prop *p)
 {
-  __attribute__ ((cleanup (msg_unrefp))) sd_bus_message *msg = NULL;
-  __attribute__ ((cleanup (msg_unrefp))) sd_bus_message *reply = NULL;
-  sd_bus_error e = SD_BUS_ERROR_NULL;
-  const char *path;
-  int r = sd_bus_message_new_method_call (bus, &msg, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+  int r;
+  switch (p->type)
+    {
+    case 'b': return sd_bus_message_append (msg, "v", "b", (int) p->u64);
+    case 't': return sd_bus_message_append (msg, "v", "t", p->u64);
+    case 's': return sd_bus_message_append (msg, "v", "s", p->str);
+    case 'y':
+      r = sd_bus_message_open_container (msg, 'v', "ay");
+      if (r >= 0)
+        r = sd_bus_message_append_array (msg, 'y', p->bytes, p->n_bytes);
+      return r < 0 ? r : sd_bus_message_close_container (msg);
+    default: return append_devices (msg, p);
+    }
+}
+
+static int
+append_props (sd_bus_message *msg, const struct systemd_props *props)
+{
+  int r = 0;
+  for (size_t i = 0; r >= 0 && props && i < props->n; i++)
+    {
+      r = sd_bus_message_open_container (msg, 'r', "sv");
+      if (r >= 0)
+        r = sd_bus_message_append (msg, "s", props->v[i].name);
+      if (r >= 0)
+        r = append_value (msg, &props->v[i]);
+      if (r >= 0)
+        r = sd_bus_message_close_container (msg);
+    }
+  return r;
+}
+
+/* ---- start ---- */
+
+static int
+start_request (struct cgroup_manager *m, sd_bus *bus, pid_t pid, sd_bus_message **msg)
+{
+  int r = sd_bus_message_new_method_call (bus, msg, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
                                           "org.freedesktop.systemd1.Manager", "StartTransientUnit");
   if (r >= 0)
-    r = sd_bus_message_append (msg, "ss", m->systemd_unit, "fail");
+    r = sd_bus_message_append (*msg, "ss", m->systemd_unit, "fail");
   if (r >= 0)
-    r = sd_bus_message_open_container (msg, 'a', "(sv)");
+    r = sd_bus_message_open_container (*msg, 'a', "(sv)");
+  /* Delegate: the subtree is casing's (and the container's) to manage.
+   * CollectMode: a scope that failed is unloaded too, so the same name can
+   * be used again. */
   if (r >= 0)
-    r = append_props (m, msg, pid);
+    r = sd_bus_message_append (*msg, "(sv)(sv)(sv)(sv)(sv)(sv)", "Description", "s", "casing container", "Slice",
+                               "s", m->systemd_slice, "Delegate", "b", 1, "DefaultDependencies", "b", 0,
+                               "CollectMode", "s", "inactive-or-failed", "PIDs", "au", 1, (uint32_t) pid);
   if (r >= 0)
-    r = sd_bus_message_close_container (msg);
+    r = append_props (*msg, m->systemd_props);
   if (r >= 0)
-    r = sd_bus_message_append (msg, "a(sa(sv))", 0);
-  if (r < 0)
-    return bus_error (err, r, NULL, "build the request for", m->systemd_unit);
-  r = sd_bus_call (bus, msg, 0, &e, &reply);
+    r = sd_bus_message_close_container (*msg);
+  if (r >= 0)
+    r = sd_bus_message_append (*msg, "a(sa(sv))", 0);
+  return r;
+}
+
+static int
+start_call (struct cgroup_manager *m, sd_bus *bus, pid_t pid, sd_bus_message **reply, sd_bus_error *e)
+{
+  __attribute__ ((cleanup (msg_unrefp))) sd_bus_message *msg = NULL;
+  int r = start_request (m, bus, pid, &msg);
+  return r < 0 ? r : sd_bus_call (bus, msg, 0, e, reply);
+}
+
+static int
+start_unit (struct cgroup_manager *m, sd_bus *bus, pid_t pid, struct job_wait *w, casing_error_t *err)
+{
+  __attribute__ ((cleanup (msg_unrefp))) sd_bus_message *reply = NULL;
+  sd_bus_error e = SD_BUS_ERROR_NULL;
+  int r = start_call (m, bus, pid, &reply, &e);
+  if (r < 0 && sd_bus_error_has_name (&e, "org.freedesktop.systemd1.UnitExists"))
+    {
+      /* A failed unit of an earlier container by that name stays loaded
+       * until reset; a live one is a real conflict. */
+      sd_bus_error_free (&e);
+      sd_bus_call_method (bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                          "org.freedesktop.systemd1.Manager", "ResetFailedUnit", NULL, NULL, "s", m->systemd_unit);
+      r = start_call (m, bus, pid, &reply, &e);
+    }
+  if (r < 0 && sd_bus_error_has_name (&e, "org.freedesktop.systemd1.UnitExists"))
+    {
+      sd_bus_error_free (&e);
+      return casing_error_set (err, EEXIST, "systemd: unit `%s` already exists (another container uses this name)",
+                               m->systemd_unit);
+    }
   if (r < 0)
     return bus_error (err, r, &e, "start", m->systemd_unit);
-  if ((r = sd_bus_message_read (reply, "o", &path)) < 0)
-    return bus_error (err, r, NULL, "read the job of", m->systemd_unit);
-  *job = xstrdup (path);
-  w->job = *job;
-  return 0;
-}
-
-static int
-wait_job (sd_bus *bus, struct job_wait *w, const char *unit, casing_error_t *err)
-{
-  for (int i = 0; i < 300 && !w->done; i++)
-    {
-      int r = sd_bus_process (bus, NULL);
-      if (r == 0)
-        r = sd_bus_wait (bus, 100000);
-      if (r < 0)
-        return bus_error (err, r, NULL, "wait for", unit);
-    }
-  if (!w->done)
-    return casing_error_set (err, ETIMEDOUT, "systemd: `%s` did not start in 30 s", unit);
-  if (strcmp (w->result, "done") != 0)
-    return casing_error_set (err, EIO, "systemd: starting `%s`: job %s", unit, w->result);
-  return 0;
-}
-
-static int
-bus_open (struct cgroup_manager *m, sd_bus **bus, casing_error_t *err)
-{
-  int r = m->rootless ? sd_bus_default_user (bus) : sd_bus_default_system (bus);
-  if (r < 0)
-    return casing_error_set (err, -r, "systemd: connect to the %s bus", m->rootless ? "user" : "system");
-  return 0;
+  return job_read (reply, w, m->systemd_unit, err);
 }
 
 int
 cgroup_systemd_enter (struct cgroup_manager *m, pid_t pid, casing_error_t *err)
 {
   __attribute__ ((cleanup (bus_unrefp))) sd_bus *bus = NULL;
-  sd_bus_slot *slot = NULL;
-  cleanup_free char *job = NULL;
   struct job_wait w = { 0 };
   int r;
 
   if (bus_open (m, &bus, err) < 0)
     return -1;
-  /* Subscribe before starting: the JobRemoved signal must not be missed. */
-  r = sd_bus_match_signal (bus, &slot, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
-                           "org.freedesktop.systemd1.Manager", "JobRemoved", job_removed, &w);
-  if (r < 0)
-    return bus_error (err, r, NULL, "watch the jobs for", m->systemd_unit);
-  r = start_unit (m, bus, pid, &w, &job, err);
+  r = job_watch (bus, &w, m->systemd_unit, err);
   if (r == 0)
-    r = wait_job (bus, &w, m->systemd_unit, err);
-  sd_bus_slot_unref (slot);
+    r = start_unit (m, bus, pid, &w, err);
+  if (r == 0)
+    {
+      /* From here on the unit exists: delete must stop it even if waiting
+       * fails. */
+      m->systemd_started = true;
+      r = job_wait (bus, &w, "start", m->systemd_unit, err);
+    }
+  job_wait_release (&w);
   if (r < 0)
     return -1;
-  m->systemd_started = true;
-  return cgroup_manager_dirs_from_pid (m, pid, err);
+  return cgroup_manager_adopt_pid (m, pid, true, err);
+}
+
+int
+cgroup_systemd_update (struct cgroup_manager *m, const oci_resources *resources, casing_error_t *err)
+{
+  __attribute__ ((cleanup (bus_unrefp))) sd_bus *bus = NULL;
+  __attribute__ ((cleanup (msg_unrefp))) sd_bus_message *msg = NULL;
+  struct systemd_props props;
+  sd_bus_error e = SD_BUS_ERROR_NULL;
+  if (m->systemd_unit == NULL || resources == NULL)
+    return 0;
+  if (systemd_build_props (m, resources, false, &props, err) < 0)
+    return -1;
+  int r = props.n ? 0 : 1;
+  if (r == 0 && bus_open (m, &bus, err) < 0)
+    r = -1;
+  if (r == 0)
+    {
+      r = sd_bus_message_new_method_call (bus, &msg, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                                          "org.freedesktop.systemd1.Manager", "SetUnitProperties");
+      /* runtime=true: for this boot, as the transient unit itself. */
+      if (r >= 0)
+        r = sd_bus_message_append (msg, "sb", m->systemd_unit, 1);
+      if (r >= 0)
+        r = sd_bus_message_open_container (msg, 'a', "(sv)");
+      if (r >= 0)
+        r = append_props (msg, &props);
+      if (r >= 0)
+        r = sd_bus_message_close_container (msg);
+      if (r >= 0)
+        r = sd_bus_call (bus, msg, 0, &e, NULL);
+      if (r < 0)
+        r = bus_error (err, r, &e, "set the limits of", m->systemd_unit);
+    }
+  systemd_props_free (&props);
+  return r < 0 ? -1 : 0;
 }
 
 int
 cgroup_systemd_stop (struct cgroup_manager *m, casing_error_t *err)
 {
   __attribute__ ((cleanup (bus_unrefp))) sd_bus *bus = NULL;
+  __attribute__ ((cleanup (msg_unrefp))) sd_bus_message *reply = NULL;
   sd_bus_error e = SD_BUS_ERROR_NULL;
+  struct job_wait w = { 0 };
   if (m->systemd_unit == NULL || !m->systemd_started)
     return 0;
   if (bus_open (m, &bus, err) < 0)
     return -1;
-  int r = sd_bus_call_method (bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
-                              "org.freedesktop.systemd1.Manager", "StopUnit", &e, NULL, "ss", m->systemd_unit,
-                              "replace");
-  if (r < 0 && !sd_bus_error_has_name (&e, "org.freedesktop.systemd1.NoSuchUnit"))
-    return bus_error (err, r, &e, "stop", m->systemd_unit);
-  sd_bus_error_free (&e);
-  return 0;
+  int r = job_watch (bus, &w, m->systemd_unit, err);
+  if (r < 0)
+    goto out;
+  r = sd_bus_call_method (bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                          "org.freedesktop.systemd1.Manager", "StopUnit", &e, &reply, "ss", m->systemd_unit, "replace");
+  /* A scope whose processes are gone has already been collected. */
+  if (r < 0 && sd_bus_error_has_name (&e, "org.freedesktop.systemd1.NoSuchUnit"))
+    {
+      sd_bus_error_free (&e);
+      r = 0;
+      goto out;
+    }
+  if (r < 0)
+    r = bus_error (err, r, &e, "stop", m->systemd_unit);
+  else
+    r = job_read (reply, &w, m->systemd_unit, err);
+  /* Wait, so that when delete returns the unit and its cgroup are gone and
+   * the name can be used again at once. */
+  if (r >= 0)
+    r = job_wait (bus, &w, "stop", m->systemd_unit, err);
+out:
+  job_wait_release (&w);
+  return r < 0 ? -1 : 0;
 }
 #else
 int
@@ -271,6 +453,13 @@ cgroup_systemd_enter (struct cgroup_manager *m, pid_t pid, casing_error_t *err)
   (void) pid;
   return casing_error_set (err, ENOTSUP, "--systemd-cgroup: no systemd support in this build (`%s`)",
                            m->systemd_unit ? m->systemd_unit : "");
+}
+
+int
+cgroup_systemd_update (struct cgroup_manager *m, const oci_resources *resources, casing_error_t *err)
+{
+  (void) m, (void) resources, (void) err;
+  return 0;
 }
 
 int

@@ -47,6 +47,7 @@ int cgroup_manager_create (const struct cgroup_options *opts, const oci_resource
  * host gets an fd: with v1 hierarchies (hybrid too) the caller must use
  * cgroup_manager_enter, which places the process in every hierarchy. */
 int cgroup_manager_clone_fd (struct cgroup_manager *m);
+/* < 0 on error, 1 when the state must be saved again (systemd driver). */
 int cgroup_manager_enter (struct cgroup_manager *m, pid_t pid, casing_error_t *err);
 int cgroup_manager_apply (struct cgroup_manager *m, const oci_resources *resources, casing_error_t *err);
 
@@ -58,6 +59,10 @@ int cgroup_manager_pids (struct cgroup_manager *m, pid_t **pids, size_t *n, casi
 int cgroup_manager_kill_all (struct cgroup_manager *m, int signo, casing_error_t *err);
 int cgroup_manager_freeze (struct cgroup_manager *m, bool freeze, casing_error_t *err);
 int cgroup_manager_is_frozen (struct cgroup_manager *m, bool *frozen, casing_error_t *err);
+/* linux.devices of the container: each gets rwm in the device rules.  A
+ * manager loaded from the state has none; `update` of devices sets them
+ * from the saved config first. */
+void cgroup_manager_set_devices (struct cgroup_manager *m, const oci_device *devs, size_t n);
 int cgroup_manager_update (struct cgroup_manager *m, const oci_resources *resources, casing_error_t *err);
 /* runc-compatible `events --stats` JSON object for "data". */
 char *cgroup_manager_stats_json (struct cgroup_manager *m, casing_error_t *err);

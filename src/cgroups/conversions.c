@@ -2,9 +2,11 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "conversions.h"
+#include "utils.h"
 
 uint64_t
 cgroup_shares_to_weight (uint64_t shares)
@@ -125,4 +127,68 @@ cgroup_hugepage_size_parse (const char *s, uint64_t *bytes)
     return -1;
   *bytes = n << shift;
   return 0;
+}
+
+#define CPUSET_LIST_MAX 65535
+#define CPUSET_LIST_BLANKS " \t\n"
+
+/* One decimal number at *p, before `end`, up to CPUSET_LIST_MAX. */
+static int
+cpuset_list_number (const char **p, const char *end, unsigned *out)
+{
+  const char *q = *p;
+  unsigned v = 0;
+  if (q == end || *q < '0' || *q > '9')
+    return -1;
+  for (; q < end && *q >= '0' && *q <= '9'; q++)
+    {
+      v = v * 10 + (unsigned) (*q - '0');
+      if (v > CPUSET_LIST_MAX)
+        return -1;
+    }
+  *p = q;
+  *out = v;
+  return 0;
+}
+
+int
+cgroup_cpuset_list_parse (const char *s, uint16_t **out, size_t *n, casing_error_t *err)
+{
+  const char *start = s + strspn (s, CPUSET_LIST_BLANKS), *end = start + strlen (start), *p = start;
+  uint16_t *v = NULL;
+  size_t len = 0;
+  unsigned next = 0; /* the lowest number allowed next */
+
+  *out = NULL;
+  *n = 0;
+  while (end > start && strchr (CPUSET_LIST_BLANKS, end[-1]))
+    end--;
+  while (p < end)
+    {
+      unsigned lo, hi;
+      if (cpuset_list_number (&p, end, &lo) < 0)
+        goto bad;
+      hi = lo;
+      if (p < end && *p == '-')
+        {
+          p++;
+          if (cpuset_list_number (&p, end, &hi) < 0)
+            goto bad;
+        }
+      if (lo < next || hi < lo)
+        goto bad;
+      /* One comma between items, none at the end. */
+      if (p < end && (*p++ != ',' || p == end))
+        goto bad;
+      v = xrealloc (v, (len + hi - lo + 1) * sizeof *v);
+      for (unsigned i = lo; i <= hi; i++)
+        v[len++] = (uint16_t) i;
+      next = hi + 1;
+    }
+  *out = v;
+  *n = len;
+  return 0;
+bad:
+  free (v);
+  return casing_error_set (err, EINVAL, "`%.*s` is not a CPU or memory node list", (int) (end - start), start);
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Pure conversions from OCI values to what cgroup files take: no I/O, all
- * unit-tested in tests/unit/test_cgroups_conversions.c. */
+/* Pure conversions from OCI values to what cgroup files take, and back from
+ * what they show: no I/O, all unit-tested in
+ * tests/unit/test_cgroups_conversions.c. */
 #ifndef CASING_CGROUP_CONVERSIONS_H
 #define CASING_CGROUP_CONVERSIONS_H
 
@@ -44,5 +45,12 @@ const char *cgroup_blkio_throttle_file (enum cgroup_throttle kind);
 
 /* "2MB" -> 2097152 (powers of 1024, as the spec says); -1 if malformed. */
 int cgroup_hugepage_size_parse (const char *s, uint64_t *bytes);
+
+/* A CPU or memory-node list as cpuset.cpus and cpuset.mems show it
+ * ("0-3,5\n") to its numbers in *out (malloc'd, *n of them).  Blanks around
+ * the list are ignored and an empty list gives *n = 0.  Numbers run from 0 to
+ * 65535 (runc reports them as uint16) and ascend without repeats, as the
+ * kernel prints them; anything else fails with EINVAL and leaves *out NULL. */
+int cgroup_cpuset_list_parse (const char *s, uint16_t **out, size_t *n, casing_error_t *err);
 
 #endif

@@ -330,7 +330,13 @@ spawn_init (struct create_job *j, casing_error_t *err)
   j->h->state->has_pid_start_time = true;
   if (state_store_save (j->h, err) < 0)
     return -1;
-  if (!into_cgroup && cgroup_manager_enter (j->cgroup, j->pid, err) < 0)
+  if (into_cgroup)
+    return 0;
+  int placed = cgroup_manager_enter (j->cgroup, j->pid, err);
+  if (placed < 0)
+    return -1;
+  /* systemd driver: where the scope landed is known only now. */
+  if (placed > 0 && (cgroup_manager_save (j->cgroup, j->h->state, err) < 0 || state_store_save (j->h, err) < 0))
     return -1;
   return 0;
 }

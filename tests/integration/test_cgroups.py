@@ -193,6 +193,62 @@ def test_events_stats(casing, bundle):
         p.wait()
 
 
+# runc's types.CPUSet, in its order; the flags are v1 files, 0 on v2
+CPUSET_FIELDS = ["cpus", "cpu_exclusive", "mems", "mem_hardwall", "mem_exclusive", "memory_migrate",
+                 "memory_spread_page", "memory_spread_slab", "memory_pressure", "sched_load_balance",
+                 "sched_relax_domain_level"]
+
+
+def cpu_list(text):
+    """[0, 1, 2, 3, 5] from the kernel's "0-3,5"."""
+    out = []
+    for part in filter(None, text.strip().split(",")):
+        lo, _, hi = part.partition("-")
+        out.extend(range(int(lo), int(hi or lo) + 1))
+    return out
+
+
+def stats_cpuset(casing, cid):
+    return json.loads(casing.ok("events", "--stats", cid).stdout)["data"]["cpuset"]
+
+
+def cpuset_lists(pid):
+    """(cpus, mems) as the container's cpuset files say (the effective ones on v2)."""
+    return (cpu_list(read(pid, "cpuset", "cpuset.cpus", "cpuset.cpus.effective")),
+            cpu_list(read(pid, "cpuset", "cpuset.mems", "cpuset.mems.effective")))
+
+
+def test_events_stats_cpuset(casing, bundle):
+    cid, pid = start(casing, bundle, {"cpu": {"cpus": "0", "mems": "0"}})
+    cs = stats_cpuset(casing, cid)
+    assert list(cs) == CPUSET_FIELDS, cs
+    assert cs["cpus"] == [0] and cs["mems"] == [0]
+    assert (cs["cpus"], cs["mems"]) == cpuset_lists(pid)
+    d, v2 = controller_dir(pid, "cpuset")
+    for flag in [f for f in CPUSET_FIELDS if f not in ("cpus", "mems")]:
+        want = 0 if v2 else int(open(os.path.join(d, "cpuset." + flag)).read())
+        assert cs[flag] == want, flag
+    if not v2:
+        assert cs["sched_load_balance"] == 1  # the kernel's default for a new cpuset
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="needs more than one CPU")
+def test_events_stats_cpuset_follows_update(casing, bundle):
+    cid, pid = start(casing, bundle, {"cpu": {"cpus": "0", "mems": "0"}})
+    d, v2 = controller_dir(pid, "cpuset")
+    allowed = cpu_list(open(os.path.join(os.path.dirname(d),
+                                         "cpuset.cpus.effective" if v2 else "cpuset.cpus")).read())
+    if len(allowed) < 2:
+        pytest.skip("the parent cpuset allows one CPU only")
+    casing.ok("update", "--cpuset-cpus", str(allowed[1]), cid)
+    cs = stats_cpuset(casing, cid)
+    assert cs["cpus"] == [allowed[1]] and cs["cpus"] == cpuset_lists(pid)[0]
+    casing.ok("update", "--cpuset-cpus", ",".join(map(str, allowed)), cid)
+    cs = stats_cpuset(casing, cid)
+    assert cs["cpus"] == allowed and cs["cpus"] == cpuset_lists(pid)[0]
+    assert cs["mems"] == [0]
+
+
 def test_oom_event(casing, bundle):
     cid, pid = start(casing, bundle, {"memory": {"limit": 16 * MB, "swap": 16 * MB}
                                       if not is_v2() and os.path.exists(

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The pure parts of src/cgroups: value conversions, mountinfo parsing,
- * cgroupsPath resolution. */
+ * cgroupsPath resolution, cpuset lists. */
+#include <errno.h>
 #include <stdlib.h>
 
 #include "cgroups/cgroup_internal.h"
@@ -170,6 +171,76 @@ test_systemd_path (void)
   casing_error_release (&err);
 }
 
+/* Parse `s` and compare with the `want` numbers; want NULL means it must
+ * fail. */
+static bool
+cpuset_list_is (const char *s, const uint16_t *want, size_t n_want)
+{
+  casing_error_t err = NULL;
+  uint16_t *v = NULL;
+  size_t n = 99;
+  int r = cgroup_cpuset_list_parse (s, &v, &n, &err);
+  bool ok;
+  if (want == NULL)
+    ok = r < 0 && v == NULL && n == 0 && err != NULL && err->status == EINVAL;
+  else
+    ok = r == 0 && err == NULL && n == n_want && (n == 0 || memcmp (v, want, n * sizeof *v) == 0);
+  if (!ok)
+    fprintf (stderr, "cpuset list `%s`: r=%d n=%zu%s%s\n", s, r, n, err ? ": " : "", err ? err->msg : "");
+  free (v);
+  casing_error_release (&err);
+  return ok;
+}
+
+#define LIST(...) ((const uint16_t[]){ __VA_ARGS__ }), sizeof ((const uint16_t[]){ __VA_ARGS__ }) / sizeof (uint16_t)
+
+static void
+test_cpuset_list (void)
+{
+  /* as the kernel prints them */
+  CHECK (cpuset_list_is ("0\n", LIST (0)));
+  CHECK (cpuset_list_is ("0-3\n", LIST (0, 1, 2, 3)));
+  CHECK (cpuset_list_is ("0-3,5", LIST (0, 1, 2, 3, 5)));
+  CHECK (cpuset_list_is ("1,3,5-6,8", LIST (1, 3, 5, 6, 8)));
+  CHECK (cpuset_list_is ("7-7", LIST (7)));
+  CHECK (cpuset_list_is ("007", LIST (7)));
+  /* empty: nothing, not an error */
+  uint16_t *v = (uint16_t *) 1;
+  size_t n = 99;
+  CHECK (cgroup_cpuset_list_parse ("", &v, &n, NULL) == 0 && v == NULL && n == 0);
+  CHECK (cgroup_cpuset_list_parse ("\n", &v, &n, NULL) == 0 && v == NULL && n == 0);
+  CHECK (cgroup_cpuset_list_parse (" \t\n ", &v, &n, NULL) == 0 && v == NULL && n == 0);
+  /* blanks around the list only */
+  CHECK (cpuset_list_is ("  2-4\t\n", LIST (2, 3, 4)));
+  CHECK (cpuset_list_is ("\n0,2\n\n", LIST (0, 2)));
+  CHECK (cpuset_list_is ("0, 2", NULL, 0));
+  CHECK (cpuset_list_is ("0 -2", NULL, 0));
+  CHECK (cpuset_list_is ("0- 2", NULL, 0));
+  CHECK (cpuset_list_is ("0\n1", NULL, 0));
+  /* malformed */
+  const char *bad[] = { "-", "-1", "1-", "1--2", "1-2-3", ",", ",1", "1,", "1,,2", "a", "1a", "0x1", "+1",
+                        "1.5", "3-1", "0-7:2/4", "2,1", "1,1", "0-3,2", "0-3,3-4", "1;2", NULL };
+  for (size_t i = 0; bad[i]; i++)
+    CHECK (cpuset_list_is (bad[i], NULL, 0));
+  /* the error names the list, without the blanks around it */
+  casing_error_t err = NULL;
+  CHECK (cgroup_cpuset_list_parse (" 1-x\n", &v, &n, &err) < 0 && strstr (err->msg, "`1-x`") != NULL);
+  casing_error_release (&err);
+  CHECK (cgroup_cpuset_list_parse ("1-x", &v, &n, NULL) < 0 && v == NULL && n == 0);
+  /* large values: up to 65535 (uint16 as runc reports them), no overflow */
+  CHECK (cpuset_list_is ("65535", LIST (65535)));
+  CHECK (cpuset_list_is ("65534-65535", LIST (65534, 65535)));
+  CHECK (cpuset_list_is ("65536", NULL, 0));
+  CHECK (cpuset_list_is ("0-65536", NULL, 0));
+  CHECK (cpuset_list_is ("4294967296", NULL, 0));
+  CHECK (cpuset_list_is ("99999999999999999999999", NULL, 0));
+  CHECK (cgroup_cpuset_list_parse ("0-65535", &v, &n, NULL) == 0 && n == 65536 && v[0] == 0 && v[65535] == 65535);
+  free (v);
+  CHECK (cgroup_cpuset_list_parse ("0-1023,4096,65535\n", &v, &n, NULL) == 0 && n == 1026 && v[1023] == 1023
+         && v[1024] == 4096 && v[1025] == 65535);
+  free (v);
+}
+
 int
 main (void)
 {
@@ -179,5 +250,6 @@ main (void)
   test_mountinfo ();
   test_paths ();
   test_systemd_path ();
+  test_cpuset_list ();
   return unit_report ("test_cgroups_conversions");
 }
