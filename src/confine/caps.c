@@ -69,23 +69,6 @@ set_proc_masks (uint64_t e, uint64_t p, uint64_t i, casing_error_t *err)
   return 0;
 }
 
-static int
-drop_bounding (uint64_t keep, casing_error_t *err)
-{
-  int last = caps_last_cap ();
-
-  for (int v = 0; v <= last; v++)
-    {
-      if (keep & (1ULL << v))
-        continue;
-      if (prctl (PR_CAPBSET_READ, v, 0, 0, 0) <= 0)
-        continue;
-      if (prctl (PR_CAPBSET_DROP, v, 0, 0, 0) < 0)
-        return casing_error_errno (err, "process.capabilities.bounding: drop %s", caps_known_names ()[v]);
-    }
-  return 0;
-}
-
 static uint64_t
 bounding_now (void)
 {
@@ -96,6 +79,22 @@ bounding_now (void)
     if (prctl (PR_CAPBSET_READ, v, 0, 0, 0) > 0)
       m |= 1ULL << v;
   return m;
+}
+
+/* `now`: the bounding set before, so that only what is there is dropped. */
+static int
+drop_bounding (uint64_t keep, uint64_t now, casing_error_t *err)
+{
+  int last = caps_last_cap ();
+
+  for (int v = 0; v <= last; v++)
+    {
+      if ((keep & (1ULL << v)) || !(now & (1ULL << v)))
+        continue;
+      if (prctl (PR_CAPBSET_DROP, v, 0, 0, 0) < 0)
+        return casing_error_errno (err, "process.capabilities.bounding: drop %s", caps_known_names ()[v]);
+    }
+  return 0;
 }
 
 static int
@@ -119,7 +118,7 @@ set_ambient (uint64_t ambient, casing_error_t *err)
 int
 caps_apply_begin (const oci_capabilities *caps, struct caps_masks *plan, casing_error_t *err)
 {
-  uint64_t cur_p, cur_i, allowed;
+  uint64_t cur_p, cur_i, allowed, bounding;
   cap_t cur;
 
   if (caps_parse (caps, plan, err) < 0)
@@ -144,8 +143,10 @@ caps_apply_begin (const oci_capabilities *caps, struct caps_masks *plan, casing_
       plan->effective = plan->permitted = cur_p;
       return 0;
     }
-  if (drop_bounding (plan->bounding, err) < 0)
+  bounding = bounding_now ();
+  if (drop_bounding (plan->bounding, bounding, err) < 0)
     return -1;
+  bounding &= plan->bounding;
 
   /* What we do not hold cannot be granted: warn, do not fail (config.md). */
   warn_dropped ("permitted", plan->permitted & ~cur_p, "casing does not hold it");
@@ -156,7 +157,7 @@ caps_apply_begin (const oci_capabilities *caps, struct caps_masks *plan, casing_
   plan->effective &= plan->permitted;
   /* capset(2): with CAP_SETPCAP the inheritable set may take anything in
    * the bounding set, without it only what it or the permitted set had. */
-  allowed = (cur_p & (1ULL << CAP_SETPCAP)) ? bounding_now () : (cur_i | cur_p);
+  allowed = (cur_p & (1ULL << CAP_SETPCAP)) ? bounding : (cur_i | cur_p);
   warn_dropped ("inheritable", plan->inheritable & ~allowed, "not in the bounding set");
   plan->inheritable &= allowed;
   return 0;
