@@ -2,14 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The one test command: on a fresh Debian machine (as root) install the build
 # and test dependencies, build, and run every test: C unit tests (make
-# check), the integration tests (pytest, real containers), the cgroup v2 /
-# LSM tests inside a throw-away VM, and a bounded fuzzing run.
+# check), the integration tests (pytest, real containers), the tests that
+# need a cgroup v2 / LSM / systemd / v1-controller guest inside throw-away
+# VMs (tests/vm/run-vm-tests.sh), and a bounded fuzzing run.
 # Ends with one summary line "N passed, N failed"; exits non-zero on any
 # failure.
 #
 # Environment:
 #   CASING_SKIP_DEPS=1   do not apt-get install
-#   CASING_SKIP_VM=1     skip the VM (cgroup v2, AppArmor) tests
+#   CASING_SKIP_VM=1     skip the VM tests (cgroup v2, AppArmor, systemd, v1)
 #   CASING_FUZZ_SECONDS  fuzzing time (default 60, 0 to skip)
 #   CASING_DISTCHECK=1   also run `make distcheck`
 set -uo pipefail
@@ -79,9 +80,9 @@ ifail=$(echo "$summary" | grep -oE '[0-9]+ (failed|error|errors)' | grep -oE '[0
 if ! echo "$summary" | grep -qE 'passed|failed'; then ifail=$((ifail + 1)); fi
 count "$ipass" "$ifail"
 
-if [ "${CASING_SKIP_VM:-0}" != 1 ] && [ -x tests/vm/run-v2-tests.sh ]; then
-    echo "== cgroup v2 and LSM tests in a VM"
-    tests/vm/run-v2-tests.sh 2>&1 | tee vm.log
+if [ "${CASING_SKIP_VM:-0}" != 1 ] && [ -x tests/vm/run-vm-tests.sh ]; then
+    echo "== cgroup v2, LSM, systemd and v1-controller tests in VMs"
+    tests/vm/run-vm-tests.sh 2>&1 | tee vm.log
     vsum=$(grep -E '[0-9]+ (passed|failed)' vm.log | tail -1)
     vpass=$(echo "$vsum" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+' || echo 0)
     vfail=$(echo "$vsum" | grep -oE '[0-9]+ (failed|error|errors)' | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')

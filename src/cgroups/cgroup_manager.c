@@ -455,6 +455,36 @@ join_at (struct cgroup_manager *m, struct cgroup_hierarchy *h, const char *path,
   return 0;
 }
 
+/* v2: systemd enables only the controllers it knows down to the scope;
+ * the others (rdma, hugetlb, misc) have to be enabled in every ancestor
+ * for the scope to get their files, as the cgroupfs driver does.  systemd
+ * leaves controllers it does not know alone, also on daemon-reload. */
+static int
+enable_down_to (struct cgroup_hierarchy *h, const char *path, casing_error_t *err)
+{
+  cleanup_close int cur = open (h->mountpoint, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  cleanup_free char *copy = xstrdup (path);
+  char *save = NULL;
+  if (cur < 0)
+    return casing_error_errno (err, "open `%s`", h->mountpoint);
+  char *c = strtok_r (copy, "/", &save);
+  while (c)
+    {
+      char *next_name = strtok_r (NULL, "/", &save);
+      if (next_name == NULL)
+        break; /* the scope itself holds processes: nothing to enable there */
+      if (cgroup_v2_enable_controllers_at (cur, h, err) < 0)
+        return -1;
+      int next = openat (cur, c, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      if (next < 0)
+        return casing_error_errno (err, "open `%s` in `%s`", c, h->mountpoint);
+      close (cur);
+      cur = next;
+      c = next_name;
+    }
+  return cgroup_v2_enable_controllers_at (cur, h, err);
+}
+
 int
 cgroup_manager_adopt_pid (struct cgroup_manager *m, pid_t pid, bool join_rest, casing_error_t *err)
 {
@@ -468,6 +498,8 @@ cgroup_manager_adopt_pid (struct cgroup_manager *m, pid_t pid, bool join_rest, c
     {
       struct cgroup_hierarchy *h = &m->host.h[i];
       cleanup_free char *own = cgroup_path_own (text, h);
+      if (join_rest && h->v2 && strcmp (own, scope) == 0 && enable_down_to (h, scope, err) < 0)
+        return casing_error_prefix (err, "enable the controllers above `%s`", scope);
       if (strcmp (own, scope) == 0 || (!join_rest && strcmp (own, "/") != 0))
         cgroup_manager_add_dir (m, h, own, 0);
       else if (join_rest && !h->v2 && strcmp (scope, "/") != 0 && join_at (m, h, scope, pid, err) < 0)

@@ -87,18 +87,22 @@ cgroup_apply_network (struct cgroup_manager *m, const oci_network *net, casing_e
   return 0;
 }
 
+/* Only the fields that are set: the kernel keeps the limit of a field a
+ * rdma.max line does not name, so an update of one keeps the other. */
 int
 cgroup_apply_rdma (struct cgroup_manager *m, const oci_rdma *r, size_t n, casing_error_t *err)
 {
   for (size_t i = 0; i < n; i++)
     {
-      char handles[24] = "max", objects[24] = "max";
+      char handles[40] = "", objects[40] = "";
       cleanup_free char *line = NULL;
+      if (!r[i].has_hca_handles && !r[i].has_hca_objects)
+        continue;
       if (r[i].has_hca_handles)
-        snprintf (handles, sizeof handles, "%" PRIu32, r[i].hca_handles);
+        snprintf (handles, sizeof handles, " hca_handle=%" PRIu32, r[i].hca_handles);
       if (r[i].has_hca_objects)
-        snprintf (objects, sizeof objects, "%" PRIu32, r[i].hca_objects);
-      xasprintf (&line, "%s hca_handle=%s hca_object=%s", r[i].key, handles, objects);
+        snprintf (objects, sizeof objects, " hca_object=%" PRIu32, r[i].hca_objects);
+      xasprintf (&line, "%s%s%s", r[i].key, handles, objects);
       if (cgroup_write (m, "rdma", "rdma.max", line, err) < 0)
         return casing_error_prefix (err, "linux.resources.rdma.%s", r[i].key);
     }
