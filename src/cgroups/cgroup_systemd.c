@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include "cgroup_internal.h"
-#include "conversions.h"
 #include "utils.h"
 
 #ifdef HAVE_LIBSYSTEMD
@@ -42,7 +41,10 @@ cgroup_systemd_parse_path (const char *path, const char *id, char **slice, char 
   if (c2 == NULL || strchr (c2 + 1, ':') || strchr (path, '/'))
     return casing_error_set (err, EINVAL, "%s: `%s`: expected `slice:prefix:name` with --systemd-cgroup", what,
                              path);
-  *slice = c1 == path ? xstrdup ("system.slice") : strndup (path, (size_t) (c1 - path));
+  if (c1 == path)
+    *slice = xstrdup ("system.slice");
+  else
+    xasprintf (slice, "%.*s", (int) (c1 - path), path);
   const char *name = *(c2 + 1) ? c2 + 1 : id;
   size_t plen = (size_t) (c2 - c1 - 1);
   /* A name that already ends in .slice names a slice itself (runc does the same). */
@@ -88,7 +90,6 @@ cgroup_systemd_create (struct cgroup_manager *m, const struct cgroup_options *op
   return systemd_build_props (m, resources, true, m->systemd_props, err);
 #endif
 }
-
 
 #ifdef HAVE_LIBSYSTEMD
 #define JOB_TIMEOUT_USEC (30 * 1000000ULL)
