@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "log.h"
 #include "ocispec.h"
+#include "syscalls.h"
 #include "utils.h"
 #include "version.h"
 
@@ -155,6 +156,7 @@ int
 main (int argc, char **argv)
 {
   cleanup_casing_error casing_error_t err = NULL;
+  sys_openat2_test_init ();
   int r = run_command (argc, argv, &err);
 
   if (r < 0)

@@ -31,10 +31,7 @@ bool
 path_resolve_uses_openat2 (void)
 {
   if (force_fallback < 0)
-    {
-      const char *e = getenv ("CASING_TEST_NO_OPENAT2");
-      force_fallback = e != NULL && e[0] != '\0' && strcmp (e, "0") != 0;
-    }
+    force_fallback = sys_openat2_disabled ();
   return ! force_fallback;
 }
 
