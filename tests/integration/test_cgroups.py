@@ -143,7 +143,8 @@ def test_update_check_before_update(casing, bundle):
     cid, pid = start(casing, bundle, {"memory": {"limit": 64 * MB}},
                      args=("sh", "-c", "head -c 8m /dev/zero | tail -c 1 >/dev/null; "
                            "x=$(head -c 4000000 /dev/zero | tr '\\0' a); sleep 1000"))
-    wait_for(lambda: int(read(pid, "memory", "memory.usage_in_bytes", "memory.current")) > 3 * MB)
+    assert wait_for(lambda: int(read(pid, "memory", "memory.usage_in_bytes", "memory.current")) > 3 * MB), \
+        read(pid, "memory", "memory.usage_in_bytes", "memory.current")
     r = casing.run("update", "--resources", "-", cid,
                    input=json.dumps({"memory": {"limit": 1 * MB, "checkBeforeUpdate": True}}))
     assert r.returncode != 0 and "memory" in r.stderr
@@ -249,16 +250,28 @@ def test_events_stats_cpuset_follows_update(casing, bundle):
     assert cs["mems"] == [0]
 
 
+def _watching(pid):
+    """Whether `casing events` (pid) holds its OOM fd: a v1 eventfd or a v2
+    inotify."""
+    try:
+        links = [os.readlink("/proc/%d/fd/%s" % (pid, fd)) for fd in os.listdir("/proc/%d/fd" % pid)]
+    except OSError:
+        return False
+    return any(l in ("anon_inode:[eventfd]", "anon_inode:inotify") for l in links)
+
+
 def test_oom_event(casing, bundle):
+    # The container waits for /tmp/go, so the OOM comes only once `events`
+    # listens (an OOM before it started is not reported, as with runc).
     cid, pid = start(casing, bundle, {"memory": {"limit": 16 * MB, "swap": 16 * MB}
                                       if not is_v2() and os.path.exists(
                                           "/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes")
                                       else {"limit": 16 * MB}},
-                     args=("sh", "-c", "read x; tail /dev/zero; sleep 1000"))
-    p = subprocess.Popen(casing.argv("events", "--interval", "10s", cid), stdout=subprocess.PIPE, text=True)
+                     args=("sh", "-c", "while [ ! -e /tmp/go ]; do sleep 0.02; done; tail /dev/zero; sleep 1000"))
+    p = subprocess.Popen(casing.argv("events", "--interval", "30s", cid), stdout=subprocess.PIPE, text=True)
     try:
-        time.sleep(0.3)
-        # wake the container: its stdin is /dev/null, so `read` returned already;
+        assert wait_for(lambda: _watching(p.pid))
+        casing.ok("exec", cid, "touch", "/tmp/go")
         # `tail /dev/zero` buffers until the OOM killer ends it
         line = p.stdout.readline()
         assert json.loads(line) == {"type": "oom", "id": cid}
