@@ -38,33 +38,34 @@ jprintf (struct jbuf *b, const char *fmt, ...)
   b->len += (size_t) n;
 }
 
+/* The first line of a file, or NULL when it cannot be read. */
+static char *
+read_line (struct cgroup_dir *d, const char *file)
+{
+  char *s = NULL;
+  if (d == NULL || cgroup_dir_read (d, file, &s, NULL) < 0)
+    return NULL;
+  s[strcspn (s, "\n")] = '\0';
+  return s;
+}
+
 /* A file of one number; "max" reads as UINT64_MAX like runc reports it. */
 static uint64_t
 read_u64 (struct cgroup_dir *d, const char *file)
 {
-  cleanup_free char *s = NULL;
+  cleanup_free char *s = read_line (d, file);
   uint64_t v = 0;
-  if (d == NULL || cgroup_dir_read (d, file, &s, NULL) < 0)
-    return 0;
-  s[strcspn (s, "\n")] = '\0';
-  if (strcmp (s, "max") == 0)
+  if (s && strcmp (s, "max") == 0)
     return UINT64_MAX;
-  if (parse_uint64 (s, &v) < 0)
-    return 0;
-  return v;
+  return s && parse_uint64 (s, &v) == 0 ? v : 0;
 }
 
 static int64_t
 read_i64 (struct cgroup_dir *d, const char *file)
 {
-  cleanup_free char *s = NULL;
+  cleanup_free char *s = read_line (d, file);
   int64_t v = 0;
-  if (d == NULL || cgroup_dir_read (d, file, &s, NULL) < 0)
-    return 0;
-  s[strcspn (s, "\n")] = '\0';
-  if (parse_int64 (s, &v) < 0)
-    return 0;
-  return v;
+  return s && parse_int64 (s, &v) == 0 ? v : 0;
 }
 
 /* `key value` files (cpu.stat, memory.stat, memory.events...). */

@@ -21,6 +21,15 @@ BUSYBOX = shutil.which("busybox") or "/bin/busybox"
 _rootfs_cache = {}
 
 
+def built_with(feature):
+    """Whether `casing --version` lists +FEATURE (SYSTEMD, SELINUX...)."""
+    try:
+        out = subprocess.run([CASING, "--version"], capture_output=True, text=True).stdout
+    except OSError:
+        return False
+    return "+" + feature in out.split()
+
+
 def default_config(args=None):
     """A config like `casing spec` writes: busybox, root, default namespaces."""
     caps = ["CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"]

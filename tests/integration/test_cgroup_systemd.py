@@ -9,25 +9,17 @@ import subprocess
 
 import pytest
 
-from casing_fixtures import CASING, unique_id, wait_for
+from casing_fixtures import built_with, unique_id, wait_for
 from cgroup_helpers import all_dirs, controller_dir, is_v2, read, run_detached
 
 MB = 1024 * 1024
 SYSTEMD = ("--systemd-cgroup",)
 
 
-def _built_with_systemd():
-    try:
-        out = subprocess.run([CASING, "--version"], capture_output=True, text=True).stdout
-    except OSError:
-        return False
-    return "+SYSTEMD" in out
-
-
 pytestmark = [
     pytest.mark.systemd,
     pytest.mark.skipif(not os.path.isdir("/run/systemd/system"), reason="systemd is not PID 1 here"),
-    pytest.mark.skipif(not _built_with_systemd(), reason="casing built without libsystemd"),
+    pytest.mark.skipif(not built_with("SYSTEMD"), reason="casing built without libsystemd"),
 ]
 
 

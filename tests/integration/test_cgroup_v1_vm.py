@@ -16,7 +16,7 @@ import subprocess
 
 import pytest
 
-from casing_fixtures import CASING, unique_id
+from casing_fixtures import built_with, unique_id
 from cgroup_helpers import _mounts, controller_dir, read, run_detached
 
 pytestmark = pytest.mark.cgroup1_vm
@@ -29,14 +29,6 @@ def has_controller(name, v1_only=False):
     return False
 
 
-def _built_with_systemd():
-    try:
-        out = subprocess.run([CASING, "--version"], capture_output=True, text=True).stdout
-    except OSError:
-        return False
-    return "+SYSTEMD" in out
-
-
 needs_net_cls = pytest.mark.skipif(not has_controller("net_cls", v1_only=True),
                                    reason="no v1 net_cls hierarchy here (tests/vm/run-vm-tests.sh: hybrid VM)")
 needs_net_prio = pytest.mark.skipif(not has_controller("net_prio", v1_only=True),
@@ -47,7 +39,7 @@ SYSTEMD_DRIVER = pytest.param(
     "systemd", id="systemd",
     marks=[pytest.mark.systemd,
            pytest.mark.skipif(not os.path.isdir("/run/systemd/system"), reason="systemd is not PID 1 here"),
-           pytest.mark.skipif(not _built_with_systemd(), reason="casing built without libsystemd")])
+           pytest.mark.skipif(not built_with("SYSTEMD"), reason="casing built without libsystemd")])
 DRIVERS = ["cgroupfs", SYSTEMD_DRIVER]
 
 
