@@ -39,8 +39,7 @@ cgroup_systemd_parse_path (const char *path, const char *id, char **slice, char 
   const char *c1 = strchr (path, ':');
   const char *c2 = c1 ? strchr (c1 + 1, ':') : NULL;
   if (c2 == NULL || strchr (c2 + 1, ':') || strchr (path, '/'))
-    return casing_error_set (err, EINVAL, "%s: `%s`: expected `slice:prefix:name` with --systemd-cgroup", what,
-                             path);
+    return casing_error_set (err, 0, "%s: `%s`: expected `slice:prefix:name` with --systemd-cgroup", what, path);
   if (c1 == path)
     *slice = xstrdup ("system.slice");
   else
@@ -54,6 +53,29 @@ cgroup_systemd_parse_path (const char *path, const char *id, char **slice, char 
     xasprintf (unit, "%s.scope", name);
   else
     xasprintf (unit, "%.*s-%s.scope", (int) plen, c1 + 1, name);
+  return 0;
+}
+
+static bool
+names_slice (const char *unit)
+{
+  size_t n = strlen (unit);
+  return n > 6 && strcmp (unit + n - 6, ".slice") == 0;
+}
+
+/* What `create` with --systemd-cgroup would refuse in the path itself. */
+int
+cgroup_systemd_path_check (const char *path, casing_error_t *err)
+{
+  cleanup_free char *slice = NULL;
+  cleanup_free char *unit = NULL;
+  if (cgroup_systemd_parse_path (path, "ID", &slice, &unit, err) < 0)
+    return -1;
+  if (names_slice (unit))
+    return casing_error_set (err, 0,
+                             "linux.cgroupsPath: `%s` is a slice, which cannot hold processes with "
+                             "--systemd-cgroup; name a scope (`slice:prefix:name`)",
+                             unit);
   return 0;
 }
 
@@ -81,11 +103,8 @@ cgroup_systemd_create (struct cgroup_manager *m, const struct cgroup_options *op
                            "was not found at build time); cannot create `%s` in `%s`",
                            m->systemd_unit, m->systemd_slice);
 #else
-  if (strlen (m->systemd_unit) > 6 && strcmp (m->systemd_unit + strlen (m->systemd_unit) - 6, ".slice") == 0)
-    return casing_error_set (err, EINVAL,
-                             "--systemd-cgroup: `%s` is a slice, which cannot hold processes; name a scope "
-                             "(`slice:prefix:name`)",
-                             m->systemd_unit);
+  if (cgroup_systemd_path_check (opts->cgroups_path, err) < 0)
+    return -1;
   m->systemd_props = xmalloc0 (sizeof (*m->systemd_props));
   return systemd_build_props (m, resources, true, m->systemd_props, err);
 #endif

@@ -40,6 +40,9 @@ struct cgroup_options
 };
 
 int cgroup_detect_mode (enum cgroup_mode *mode, casing_error_t *err);
+/* linux.cgroupsPath as the systemd driver takes it (`slice:prefix:name`, a
+ * scope); for `check`. */
+int cgroup_systemd_path_check (const char *path, casing_error_t *err);
 
 int cgroup_manager_create (const struct cgroup_options *opts, const oci_resources *resources,
                            struct cgroup_manager **out, casing_error_t *err);

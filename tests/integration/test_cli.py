@@ -159,6 +159,25 @@ def test_check_accepts_a_good_bundle(bundle):
     assert r.returncode == 0 and r.stdout.strip().endswith("valid: 0 errors, 0 warnings")
 
 
+@pytest.mark.parametrize("path, ok", [
+    (None, True), ("system.slice:casing:web", True), (":casing:web", True), ("machine.slice::web", True),
+    ("/sys/fs/cgroup/web", False), ("a:b", False), ("a:b:c:d", False), ("system.slice:casing:pod.slice", False)])
+def test_check_systemd_cgroups_path(bundle, path, ok):
+    if path is not None:
+        bundle.config["linux"]["cgroupsPath"] = path
+    bundle.save()
+    r = run("--systemd-cgroup", "check", "--bundle", bundle.path, "--format", "json")
+    errors = [p for p in json.loads(r.stdout)["problems"] if p["severity"] == "error"]
+    if ok:
+        assert r.returncode == 0 and errors == [], r.stdout
+    else:
+        assert r.returncode == 1
+        assert [p["path"] for p in errors] == ["linux.cgroupsPath"], r.stdout
+    # without --systemd-cgroup a path is a plain cgroupfs path
+    if path and path.startswith("/"):
+        assert run("check", "--bundle", bundle.path).returncode == 0
+
+
 def test_check_reports_every_problem(bundle, tmp_path):
     c = bundle.config
     c["root"]["path"] = "no-such-rootfs"
