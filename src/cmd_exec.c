@@ -228,6 +228,26 @@ build_process (const struct exec_cmd *e, const oci_config *config, char **args, 
   return 0;
 }
 
+/* A process.json without LSM labels runs under the container's, as runc
+ * does: leaving them out must not take the process out of the container's
+ * confinement. */
+static int
+inherit_labels (const char *root, const char *id, oci_process *p, casing_error_t *err)
+{
+  oci_config *config = NULL;
+  if (p->selinux_label && p->apparmor_profile)
+    return 0;
+  if (container_load_config (root, id, &config, err) < 0)
+    return -1;
+  const oci_process *cp = config->process;
+  if (p->selinux_label == NULL && cp && cp->selinux_label)
+    p->selinux_label = xstrdup (cp->selinux_label);
+  if (p->apparmor_profile == NULL && cp && cp->apparmor_profile)
+    p->apparmor_profile = xstrdup (cp->apparmor_profile);
+  oci_config_free (config);
+  return 0;
+}
+
 static int
 load_process (const struct exec_cmd *e, const char *id, struct global_options *g, int argc,
               char **argv, oci_process **out, casing_error_t *err)
@@ -244,7 +264,7 @@ load_process (const struct exec_cmd *e, const char *id, struct global_options *g
         return casing_error_take (err, EINVAL, msg ? msg : xstrdup ("invalid process file"));
       if (e->tty_set)
         (*out)->has_terminal = true, (*out)->terminal = e->tty;
-      return 0;
+      return inherit_labels (g->root, id, *out, err);
     }
   if (argc == 0)
     return casing_error_set (err, EINVAL, "exec: missing the command to run");

@@ -3,14 +3,14 @@
 # The one test command: on a fresh Debian machine (as root) install the build
 # and test dependencies, build, and run every test: C unit tests (make
 # check), the integration tests (pytest, real containers), the tests that
-# need a cgroup v2 / LSM / systemd / v1-controller guest inside throw-away
-# VMs (tests/vm/run-vm-tests.sh), and a bounded fuzzing run.
+# need a cgroup v2 / LSM (AppArmor, SELinux) / systemd / v1-controller guest
+# inside throw-away VMs (tests/vm/run-vm-tests.sh), and a bounded fuzzing run.
 # Ends with one summary line "N passed, N failed"; exits non-zero on any
 # failure.
 #
 # Environment:
 #   CASING_SKIP_DEPS=1   do not apt-get install
-#   CASING_SKIP_VM=1     skip the VM tests (cgroup v2, AppArmor, systemd, v1)
+#   CASING_SKIP_VM=1     skip the VM tests (cgroup v2, AppArmor, systemd, v1, SELinux)
 #   CASING_FUZZ_SECONDS  fuzzing time (default 60, 0 to skip)
 #   CASING_DISTCHECK=1   also run `make distcheck`
 set -uo pipefail

@@ -92,6 +92,8 @@ lsm_validate (const oci_process *process, casing_error_t *err)
 
   if (process == NULL)
     return 0;
+  if (selinux_check_label ("process.selinuxLabel", process->selinux_label, err) < 0)
+    return -1;
   if (apparmor_exec_write (host, process->apparmor_profile, &w, err) < 0)
     return -1;
   lsm_write_release (&w);

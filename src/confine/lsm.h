@@ -45,10 +45,14 @@ void lsm_write_release (struct lsm_write *w);
 
 /* Mount data with linux.mountLabel as SELinux context: `data` (may be NULL)
  * plus `context="<label>"` for the filesystems that take one (tmpfs, devpts,
- * mqueue, ramfs) when label is not NULL/empty and data has no context yet.
+ * ramfs) when label is not NULL/empty and data has no context yet.
  * Pure; always returns a malloc'd string (possibly ""), NULL only when data
  * was NULL and nothing is added. */
 char *selinux_mount_data_with_label (const char *type, const char *data, const char *label);
+/* Filesystems that cannot take context= (mqueue): their root gets the
+ * mount label as security.selinux after the mount, as runc does. */
+bool selinux_label_after_mount (const char *type);
+int selinux_label_mount_root (int fd, const char *label, const char *what, casing_error_t *err);
 /* linux.mountLabel when SELinux is enabled on this host, else NULL (with a
  * debug message), as runc ignores labels then.  Give the result to
  * selinux_mount_data_with_label(). */

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/xattr.h>
 
 #ifdef HAVE_SELINUX
 #include <selinux/selinux.h>
@@ -8,6 +10,7 @@
 
 #include "../log.h"
 #include "../utils.h"
+#include "confine.h"
 #include "lsm.h"
 
 bool
@@ -59,12 +62,48 @@ static bool
 takes_context (const char *type)
 {
   /* The filesystems the engines label with the mount label; proc, sysfs,
-   * cgroup and bind mounts keep their own labels. */
-  static const char *const types[] = { "tmpfs", "devpts", "mqueue", "ramfs", NULL };
+   * cgroup and bind mounts keep their own labels.  mqueue is labelled after
+   * the mount instead (selinux_label_after_mount). */
+  static const char *const types[] = { "tmpfs", "devpts", "ramfs", NULL };
   for (size_t i = 0; type && types[i]; i++)
     if (strcmp (type, types[i]) == 0)
       return true;
   return false;
+}
+
+bool
+selinux_label_after_mount (const char *type)
+{
+  /* The superblock of an ipc namespace's mqueue exists before the mount,
+   * so the kernel refuses a context= that differs from its label. */
+  return type && strcmp (type, "mqueue") == 0;
+}
+
+int
+selinux_label_mount_root (int fd, const char *label, const char *what, casing_error_t *err)
+{
+  char path[64];
+  if (label == NULL || label[0] == '\0')
+    return 0;
+  /* fd may be O_PATH: go through its /proc link.  The value includes the
+   * NUL, as setfilecon(3) writes it. */
+  snprintf (path, sizeof path, "/proc/self/fd/%d", fd);
+  if (setxattr (path, "security.selinux", label, strlen (label) + 1, 0) < 0)
+    return casing_error_errno (err, "%s: label the mount `%s`", what, label);
+  return 0;
+}
+
+int
+selinux_check_label (const char *field, const char *label, casing_error_t *err)
+{
+#ifdef HAVE_SELINUX
+  if (label && label[0] && selinux_host_enabled () && security_check_context ((char *) label) < 0)
+    return casing_error_set (err, 0, "%s: `%s` is not a valid SELinux context in the loaded policy", field,
+                             label);
+#else
+  (void) field, (void) label, (void) err;
+#endif
+  return 0;
 }
 
 char *

@@ -192,6 +192,19 @@ data_with_label (const struct rootfs_context *ctx, const char *type, const char 
   return selinux_mount_data_with_label (type, data, selinux_effective_mount_label (label));
 }
 
+static int
+label_after_mount (struct rootfs_context *ctx, const char *type, const char *dest, const char *what,
+                   casing_error_t *err)
+{
+  const char *label = selinux_effective_mount_label (ctx->config->linux_ ? ctx->config->linux_->mount_label : NULL);
+  if (label == NULL || ! selinux_label_after_mount (type))
+    return 0;
+  cleanup_close int fd = mount_reopen_target (ctx, dest, err);
+  if (fd < 0)
+    return casing_error_prefix (err, "%s", what);
+  return selinux_label_mount_root (fd, label, what, err);
+}
+
 /* In a user namespace the kernel refuses a new sysfs without a network
  * namespace of its own (and proc without a pid namespace, mqueue without
  * ipc): bind the host's instead, as crun does. */
@@ -332,7 +345,7 @@ mount_entry (struct rootfs_context *ctx, const oci_mount *m, size_t i, struct mo
       if (lower < 0)
         return casing_error_errno (err, "%s: open `%s` for tmpcopyup", what, dest);
     }
-  if (do_fs_mount (ctx, m, o, target, what, err) < 0)
+  if (do_fs_mount (ctx, m, o, target, what, err) < 0 || label_after_mount (ctx, m->type, dest, what, err) < 0)
     return -1;
   return after_fs_mount (ctx, dest, o, lower, what, err);
 }

@@ -12,6 +12,7 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "cgroup2: needs a pure cgroup v2 host (runs in the VM)")
     config.addinivalue_line("markers", "vm: runs only inside the test VM")
     config.addinivalue_line("markers", "apparmor: needs AppArmor enabled (runs in the VM)")
+    config.addinivalue_line("markers", "selinux: needs SELinux enabled; runs in the SELinux VM")
     config.addinivalue_line("markers", "systemd: needs systemd as PID 1; runs in the VM booted with systemd")
     config.addinivalue_line("markers", "cgroup1_vm: needs v1 controllers the build host lacks (net_cls, net_prio, rdma); runs in the hybrid VM")
 

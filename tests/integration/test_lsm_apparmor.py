@@ -4,6 +4,7 @@ the test VM (tests/vm/run-v2-tests.sh runs `-m apparmor`).  A profile is
 loaded with apparmor_parser; the container process (and an `exec`ed one)
 must run confined by it, as /proc/self/attr/current shows, and what the
 profile denies must fail."""
+import json
 import os
 import shutil
 import subprocess
@@ -71,6 +72,26 @@ def test_exec_gets_the_profile_and_apparmor_option(casing, bundle, profile):
     r = casing.ok("exec", cid, "cat", "/proc/self/attr/current")
     assert r.stdout.strip() == "%s (enforce)" % profile
     r = casing.ok("exec", "--apparmor", "unconfined", cid, "cat", "/proc/self/attr/current")
+    assert r.stdout.strip() == "unconfined"
+
+
+def test_exec_process_file_without_profile_keeps_the_containers(casing, bundle, profile, tmp_path):
+    # A process.json that does not name a profile must not leave the
+    # container's confinement (runc keeps the container's too).
+    bundle.config["process"]["apparmorProfile"] = profile
+    bundle.set_args("sleep", "60")
+    bundle.save()
+    cid = unique_id("aa")
+    casing.ok("run", "-d", "--bundle", bundle.path, cid)
+    p = json.loads(json.dumps(bundle.config["process"]))
+    p.pop("apparmorProfile")
+    p["args"] = ["cat", "/proc/self/attr/current"]
+    (tmp_path / "p.json").write_text(json.dumps(p))
+    r = casing.ok("exec", "--process", str(tmp_path / "p.json"), cid)
+    assert r.stdout.strip() == "%s (enforce)" % profile
+    p["apparmorProfile"] = "unconfined"
+    (tmp_path / "p.json").write_text(json.dumps(p))
+    r = casing.ok("exec", "--process", str(tmp_path / "p.json"), cid)
     assert r.stdout.strip() == "unconfined"
 
 

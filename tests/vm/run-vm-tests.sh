@@ -9,11 +9,14 @@
 #   systemd-v2      systemd as PID 1, pure cgroup v2:   pytest -m systemd
 #   systemd-hybrid  systemd as PID 1, v1 controllers + cgroup2 at unified:
 #                                         pytest -m "systemd or cgroup1_vm"
+#   shell-selinux   busybox init, pure cgroup v2, SELinux (Debian's policy +
+#                   selinux-svirt.cil, booted permissive; the tests switch
+#                   to enforcing themselves):  pytest -m selinux
 #
-# Each guest first makes a soft-RoCE device rxe0 (rdma_rxe over a dummy
-# netdev) for the rdma controller tests, and keeps it until power-off:
-# deleting it after cgroups that limited it were removed oopses the 6.1
-# guest kernel (see README.md).
+# Each guest but shell-selinux first makes a soft-RoCE device rxe0 (rdma_rxe
+# over a dummy netdev) for the rdma controller tests, and keeps it until
+# power-off: deleting it after cgroups that limited it were removed oopses
+# the 6.1 guest kernel (see README.md).
 #
 # prints each guest's pytest output, a summary line per guest and, last,
 # one combined line "N passed, N failed, N skipped in Ts" (what tests/run.sh
@@ -23,9 +26,11 @@
 #
 # PYTEST ARGS pass to every guest's pytest (`-k rdma`, `-x`...), after
 # $PYTEST_ARGS.  Environment: VM_GUESTS="shell-v2 systemd-hybrid" runs only
-# those (default: all three, in that order); VM_CACHE, VM_TIMEOUT (per
+# those (default: all four, in that order); VM_CACHE, VM_TIMEOUT (per
 # guest, default 1500 s)... as in vm-run.sh.  Runs prepare.sh first (quick
-# when the cache is complete; it installs what is missing, as root).
+# when the cache is complete; it installs what is missing, as root; with
+# VM_SELINUX=1 when shell-selinux is wanted: the policy packages, ~50 s
+# once, and the guest's policy, ~7 s once).
 #
 # Only what needs these runs there: processes start ~20x slower under TCG.
 set -uo pipefail
@@ -42,7 +47,14 @@ if [ ! -x "$TOP/src/casing" ]; then
     echo "$ME: build first (make): $TOP/src/casing is missing" >&2
     exit 2
 fi
-if ! VM_CACHE=$CACHE "$HERE/prepare.sh" >/dev/null; then
+ALL="shell-v2 systemd-v2 systemd-hybrid shell-selinux"
+want=${VM_GUESTS:-$ALL}
+for w in $want; do
+    case " $ALL " in *" $w "*) ;; *) echo "$ME: VM_GUESTS: unknown guest $w ($ALL)" >&2; exit 2;; esac
+done
+selinux=0
+case " $want " in *" shell-selinux "*) selinux=1;; esac
+if ! VM_CACHE=$CACHE VM_SELINUX=$selinux "$HERE/prepare.sh" >/dev/null; then
     echo "$ME: prepare.sh failed"
     echo "0 passed, 1 failed"
     exit 125
@@ -54,13 +66,8 @@ GUESTS=(
     "shell-v2|shell|v2|VM_DISK=${VM_DISK:-16}|cgroup2 or apparmor|modprobe virtio_blk 2>/dev/null; modprobe bfq 2>/dev/null; echo bfq > /sys/block/vda/queue/scheduler 2>/dev/null; $RXE"
     "systemd-v2|systemd|v2||systemd|$RXE"
     "systemd-hybrid|systemd|hybrid||systemd or cgroup1_vm|$RXE"
+    "shell-selinux|shell|v2|VM_LSM=selinux VM_SELINUX=permissive VM_SELINUX_POLICY=$CACHE/selinux/policy.svirt|selinux|"
 )
-want=${VM_GUESTS:-shell-v2 systemd-v2 systemd-hybrid}
-for w in $want; do
-    found=0
-    for g in "${GUESTS[@]}"; do [ "${g%%|*}" = "$w" ] && found=1; done
-    [ $found = 1 ] || { echo "$ME: VM_GUESTS: unknown guest $w (shell-v2 systemd-v2 systemd-hybrid)" >&2; exit 2; }
-done
 
 args=""
 for a in "$@"; do args="$args $(printf '%q' "$a")"; done

@@ -25,7 +25,11 @@
 #                         Enforcing: the command runs as kernel_t, which may
 #                         not write the (unlabeled) 9p shares, only tmpfs
 #                         (/tmp); or use setenforce 1/0 around the checks.
-#   VM_SELINUX_POLICY=file   binary policy (policy.33) to load instead
+#   VM_SELINUX_POLICY=file   binary policy (policy.33) to load instead (a
+#                         host file, copied into the run dir: the guest's
+#                         /tmp is its own); prepare.sh with VM_SELINUX=1
+#                         builds $VM_CACHE/selinux/policy.svirt, Debian's
+#                         policy + selinux-svirt.cil
 #   VM_SHARE="/a /b"      extra host dirs shared read-write at the same path
 #   VM_ENV=1              pass our exported environment (default 1)
 #   VM_APPEND="..."       extra kernel command-line words
@@ -186,6 +190,9 @@ if [ -e /sys/fs/selinux/load ] && [ "$SEL_MODE" != none ]; then
         for f in /etc/selinux/${t:-default}/policy/policy.*; do $BB cp "$SEL_POLICY" "$f"; done
     fi
     load_policy -i || echo "vm-run: load_policy failed (install selinux-policy-default)" >&2
+    # device nodes made before the policy was loaded carry a wrong type
+    # (/dev/null as event_device_t): label them as a booted system would
+    restorecon -R /dev 2>/dev/null
     case $SEL_MODE in
         enforcing) echo 1 > /sys/fs/selinux/enforce;;
         *) echo 0 > /sys/fs/selinux/enforce;;
@@ -281,9 +288,14 @@ case $LSM in
     none)     lsm="lsm=landlock,lockdown,yama,integrity,bpf";;
     *) echo "vm-run: VM_LSM=$LSM?" >&2; exit 2;;
 esac
+sel_policy=
+if [ -n "${VM_SELINUX_POLICY:-}" ]; then
+    cp "$VM_SELINUX_POLICY" "$RUNDIR/selinux-policy" || { echo "vm-run: cannot read VM_SELINUX_POLICY=$VM_SELINUX_POLICY" >&2; exit 2; }
+    sel_policy=/run/vmrun/selinux-policy
+fi
 {
     printf 'SEL_MODE=%q\n' "${VM_SELINUX:-permissive}"
-    printf 'SEL_POLICY=%q\n' "${VM_SELINUX_POLICY:-}"
+    printf 'SEL_POLICY=%q\n' "$sel_policy"
 } > "$RUNDIR/lsm.env"
 loglevel=quiet; [ "${VM_DEBUG:-0}" = 1 ] && loglevel="loglevel=7 vmrun.debug"
 case $CGROUP in
