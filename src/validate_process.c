@@ -86,19 +86,12 @@ validate_lsm (const oci_config *c, struct problem_list *out)
                       "AppArmor is not enabled on this host");
 #endif
     }
-  /* Before anything exists, and naming the label: the kernel would only
-   * say EINVAL, from the keyring or from a mount. */
-  if (selinux_on)
-    {
-      cleanup_casing_error casing_error_t e = NULL;
-      if (selinux_check_label ("process.selinuxLabel", label, &e) < 0)
-        problems_add (out, PROBLEM_ERROR, "process.selinuxLabel", "see `seinfo -t` for the types of the policy",
-                      "%s", e->msg + strlen ("process.selinuxLabel: "));
-      casing_error_release (&e);
-      if (selinux_check_label ("linux.mountLabel", mount_label, &e) < 0)
-        problems_add (out, PROBLEM_ERROR, "linux.mountLabel", "see `seinfo -t` for the types of the policy",
-                      "%s", e->msg + strlen ("linux.mountLabel: "));
-    }
+  if (!selinux_label_known (label))
+    problems_add (out, PROBLEM_ERROR, "process.selinuxLabel", "see `seinfo -t` for the types of the policy",
+                  "`%s` is not a valid SELinux context in the loaded policy", label);
+  if (!selinux_label_known (mount_label))
+    problems_add (out, PROBLEM_ERROR, "linux.mountLabel", "see `seinfo -t` for the types of the policy",
+                  "`%s` is not a valid SELinux context in the loaded policy", mount_label);
   /* As runc does: labels are ignored when SELinux is off. */
   if (label && *label && !selinux_on)
     problems_add (out, PROBLEM_WARNING, "process.selinuxLabel", NULL,

@@ -113,11 +113,10 @@ const char **seccomp_known_archs (void);
 bool seccomp_built (void);
 bool apparmor_host_enabled (void);
 bool selinux_host_enabled (void);
-/* Where SELinux is on: an error "FIELD: `LABEL` is not a valid SELinux
- * context..." when the loaded policy does not know `label`
- * (security_check_context), so that create fails before anything exists,
- * naming the label, where the kernel would only say EINVAL later. */
-int selinux_check_label (const char *field, const char *label, casing_error_t *err);
+/* false when SELinux is on and the loaded policy does not know `label`
+ * (security_check_context): create checks it before anything exists,
+ * where the kernel would only say EINVAL later, from a keyring or a mount. */
+bool selinux_label_known (const char *label);
 int rlimit_from_name (const char *name); /* RLIMIT_* -> resource, or -1 */
 /* Compiled filter's verdict for a syscall (SECCOMP_RET_*), for tests. */
 uint32_t seccomp_program_simulate (const struct seccomp_program *prog, const char *syscall_name,

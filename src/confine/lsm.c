@@ -92,8 +92,9 @@ lsm_validate (const oci_process *process, casing_error_t *err)
 
   if (process == NULL)
     return 0;
-  if (selinux_check_label ("process.selinuxLabel", process->selinux_label, err) < 0)
-    return -1;
+  if (!selinux_label_known (process->selinux_label))
+    return casing_error_set (err, 0, "process.selinuxLabel: `%s` is not a valid SELinux context in the loaded policy",
+                             process->selinux_label);
   if (apparmor_exec_write (host, process->apparmor_profile, &w, err) < 0)
     return -1;
   lsm_write_release (&w);

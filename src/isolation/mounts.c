@@ -220,6 +220,7 @@ userns_fallback_source (const char *type)
   return NULL;
 }
 
+/* 1 on success: the mount is the host's, not a new one. */
 static int
 bind_host_instead (const char *host, const struct mount_options *o, int target_fd, const char *what,
                    casing_error_t *err)
@@ -229,7 +230,7 @@ bind_host_instead (const char *host, const struct mount_options *o, int target_f
     return casing_error_errno (err, "%s: bind `%s`", what, host);
   if (mount_set_attrs (tree, true, mount_options_ms_to_attr (o->ms_flags), 0, 0, what, err) < 0)
     return -1;
-  return mount_attach (tree, target_fd, what, err);
+  return mount_attach (tree, target_fd, what, err) < 0 ? -1 : 1;
 }
 
 static int
@@ -335,7 +336,7 @@ mount_entry (struct rootfs_context *ctx, const oci_mount *m, size_t i, struct mo
       target = mount_reopen_target (ctx, dest, err);
       if (target < 0)
         return -1;
-      return do_fs_mount (ctx, m, o, target, what, err);
+      return do_fs_mount (ctx, m, o, target, what, err) < 0 ? -1 : 0;
     }
   if (is_cgroup_type (m->type) && ! o->remount)
     return mount_cgroup (ctx, m, o, target, dest, err);
@@ -345,7 +346,9 @@ mount_entry (struct rootfs_context *ctx, const oci_mount *m, size_t i, struct mo
       if (lower < 0)
         return casing_error_errno (err, "%s: open `%s` for tmpcopyup", what, dest);
     }
-  if (do_fs_mount (ctx, m, o, target, what, err) < 0 || label_after_mount (ctx, m->type, dest, what, err) < 0)
+  int r = do_fs_mount (ctx, m, o, target, what, err);
+  /* Never relabel the host's own mqueue, bound in its place. */
+  if (r < 0 || (r == 0 && label_after_mount (ctx, m->type, dest, what, err) < 0))
     return -1;
   return after_fs_mount (ctx, dest, o, lower, what, err);
 }
