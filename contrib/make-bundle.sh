@@ -6,7 +6,7 @@
 # `casing spec`, changed to run without a terminal.
 set -eu
 dir=${1:?usage: make-bundle.sh DIR [CASING]}
-casing=${2:-$(dirname "$0")/../src/casing}
+casing=$(realpath "${2:-$(dirname "$0")/../src/casing}")
 busybox=$(command -v busybox || echo /bin/busybox)
 
 mkdir -p "$dir/rootfs"
