@@ -149,12 +149,13 @@ class Result:
 class Casing:
     """Runs the casing binary with a private state directory."""
 
-    def __init__(self, root):
+    def __init__(self, root, binary=None):
         self.root = root
+        self.binary = binary or CASING
         self.created = set()
 
     def argv(self, *args, global_args=()):
-        return [CASING, "--root", self.root, *global_args, *args]
+        return [self.binary, "--root", self.root, *global_args, *args]
 
     def run(self, *args, input=None, timeout=60, check=False, global_args=(), stdin=None,
             env=None, pass_fds=()):
