@@ -29,6 +29,9 @@ struct command
   const char *name;
   command_fn run;
   const char *summary;
+  /* It forks processes into a container: casing first re-executes itself
+   * from a read-only copy (CVE-2019-5736, src/confine/exe_protect.c). */
+  bool enters_container;
 };
 
 /* The table of subcommands, in src/commands.c. */

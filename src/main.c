@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cmd_options.h"
+#include "confine/confine.h"
 #include "commands.h"
 #include "log.h"
 #include "ocispec.h"
@@ -149,6 +150,8 @@ run_command (int argc, char **argv, casing_error_t *err)
   cmd = find_command (argv[first]);
   if (cmd == NULL)
     return casing_error_set (err, 0, "unknown command `%s` (see `casing --help`)", argv[first]);
+  if (cmd->enters_container && self_exe_seal (argv, err) < 0)
+    return -1;
   return cmd->run (&g, argc - first, argv + first, err);
 }
 
@@ -156,6 +159,7 @@ int
 main (int argc, char **argv)
 {
   cleanup_casing_error casing_error_t err = NULL;
+  self_exe_startup ();
   sys_openat2_test_init ();
   int r = run_command (argc, argv, &err);
 

@@ -18,9 +18,19 @@
 
 #include "error.h"
 
-/* The procfs root handle (O_PATH, cached, O_CLOEXEC).  A private procfs
- * instance (fsopen) when the kernel allows it, else /proc after checking it
- * is the root of a procfs.  Do not close it. */
+/* The procfs root handle for the files of processes (O_PATH, cached,
+ * O_CLOEXEC): a private procfs instance of the caller's pid namespace
+ * (fsopen, subset=pid where the kernel has it: nothing but processes) when
+ * the kernel allows it, else /proc after checking it is the root of a
+ * procfs.  Do not close it.  Paths outside processes (sys/...) resolve in a
+ * private instance mounted read-only, or for a write, in a writable one
+ * made for that one open.
+ *
+ * A process that enters a container drops every handle it inherited
+ * (procfs_reset) and opens its own there, from the container's pid and
+ * mount namespaces; and drops those too before its chdir to process.cwd,
+ * so that no "/proc/self/fd/N" can lead the container process out
+ * (CVE-2024-21626). */
 int procfs_root (casing_error_t *err);
 
 /* The cached root handle, or -1 when none was opened yet (never opens
@@ -44,7 +54,11 @@ int procfs_check_fd (int fd, const char *what, casing_error_t *err);
 /* For tests: resolve without openat2(2), as on kernels before 5.6, and/or
  * without a private procfs instance, as when proc cannot be mounted. */
 void procfs_test_options (bool no_openat2, bool no_private_proc);
-/* For tests: forget the cached root handle. */
+/* Close the cached root handles (they are opened again on demand). */
 void procfs_reset (void);
+
+/* A new fd on what `fd` (O_PATH) refers to, opened with `flags` through
+ * procfs (self/fd/N), never by path. */
+int procfs_reopen (int fd, int flags, casing_error_t *err);
 
 #endif

@@ -32,9 +32,21 @@ sys_openat2 (int dirfd, const char *path, uint64_t flags, uint64_t resolve)
       return -1;
     }
   struct open_how how = { .flags = flags, .resolve = resolve };
+  int fd;
+
   if (flags & O_CREAT)
     how.mode = 0644;
-  return (int) syscall (SYS_openat2, dirfd, path, &how, sizeof how);
+  /* With RESOLVE_IN_ROOT or RESOLVE_BENEATH a ".." step fails with EAGAIN
+   * when any rename or mount happened meanwhile, anywhere on the host
+   * (containers starting next to us): try again, a bounded number of
+   * times so that a container renaming in a loop only delays itself. */
+  for (int tries = 0; tries < 64; tries++)
+    {
+      fd = (int) syscall (SYS_openat2, dirfd, path, &how, sizeof how);
+      if (fd >= 0 || errno != EAGAIN)
+        break;
+    }
+  return fd;
 }
 
 int

@@ -15,7 +15,7 @@
 #include "utils.h"
 
 #ifdef HAVE_LIBSYSTEMD
-#include <systemd/sd-bus.h>
+#include "sd_bus_lazy.h"
 #include <time.h>
 
 #include "devices.h"
@@ -140,16 +140,19 @@ systemd_build_props (struct cgroup_manager *m, const oci_resources *r, bool crea
   return systemd_props_build (&in, out, err);
 }
 
+/* NULL-safe: they may run before libsystemd is loaded. */
 static void
 bus_unrefp (sd_bus **b)
 {
-  sd_bus_flush_close_unref (*b);
+  if (*b)
+    sd_bus_flush_close_unref (*b);
 }
 
 static void
 msg_unrefp (sd_bus_message **msg)
 {
-  sd_bus_message_unref (*msg);
+  if (*msg)
+    sd_bus_message_unref (*msg);
 }
 
 static int
@@ -164,7 +167,11 @@ bus_error (casing_error_t *err, int r, sd_bus_error *e, const char *what, const 
 static int
 bus_open (struct cgroup_manager *m, sd_bus **bus, casing_error_t *err)
 {
-  int r = m->rootless ? sd_bus_default_user (bus) : sd_bus_default_system (bus);
+  int r;
+
+  if (sd_bus_lazy_load (err) < 0)
+    return -1;
+  r = m->rootless ? sd_bus_default_user (bus) : sd_bus_default_system (bus);
   if (r < 0)
     return casing_error_set (err, -r, "systemd: connect to the %s bus", m->rootless ? "user" : "system");
   return 0;

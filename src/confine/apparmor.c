@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 #ifdef HAVE_APPARMOR
 #include <sys/apparmor.h>
 #endif
 
+#include "../lazylib.h"
 #include "../utils.h"
 #include "lsm.h"
 
@@ -39,11 +42,40 @@ apparmor_exec_write (const struct lsm_host *host, const char *profile, struct ls
   return 0;
 }
 
+#ifdef HAVE_APPARMOR
+static __typeof__ (aa_is_enabled) *aa_is_enabled_fn;
+static const char *const aa_names[] = { "aa_is_enabled", NULL };
+static struct lazylib libapparmor = {
+  .soname = "libapparmor.so.1",
+  .feature = "AppArmor",
+  .symbols = aa_names,
+  .slots = (void **) &aa_is_enabled_fn,
+};
+#endif
+
+/* The kernel's own switch first: where AppArmor is off (most hosts
+ * without it), libapparmor is never loaded. */
+static bool
+apparmor_module_enabled (void)
+{
+  char c = 0;
+  int fd = open ("/sys/module/apparmor/parameters/enabled", O_RDONLY | O_CLOEXEC);
+
+  if (fd < 0)
+    return false;
+  if (read (fd, &c, 1) != 1)
+    c = 0;
+  close (fd);
+  return c == 'Y';
+}
+
 bool
 apparmor_host_enabled (void)
 {
 #ifdef HAVE_APPARMOR
-  return aa_is_enabled () == 1;
+  if (!apparmor_module_enabled () || lazylib_load (&libapparmor, NULL) < 0)
+    return false;
+  return aa_is_enabled_fn () == 1;
 #else
   return false;
 #endif

@@ -27,11 +27,6 @@ confine_before_exec (const oci_process *process, struct seccomp_program *prog, i
 
   if (notify_fd)
     *notify_fd = -1;
-  if (self_exe_check_process (process, err) < 0)
-    return -1;
-  /* Labels first: no_new_privs restricts the transitions they ask for. */
-  if (lsm_set_exec_label (process, err) < 0)
-    return -1;
   if (process_set_user (process, err) < 0)
     return -1;
   if (caps_apply_begin (caps, &plan, err) < 0)

@@ -8,24 +8,25 @@
  *   process_apply_rlimits(), process_apply_oom_score_adj(),
  *   process_apply_scheduler(), process_apply_io_priority(),
  *   process_apply_memory_policy()
- *   then, right before execve(), after the start signal, all in one call,
- *   confine_before_exec(): lsm_set_exec_label(),
- *   process_set_user() (setgroups/setresgid/setresuid, umask, keeping caps
- *   across the uid change), caps, no_new_privs and seccomp_program_load() in the
- *   order the filter needs; then seccomp_send_notify_fd() when a listener
- *   fd came back, self_exe_check_exec_target() and execve().
+ *   then, right before execve(), after the start signal: lsm_set_exec_label(),
+ *   and in one call confine_before_exec(): process_set_user()
+ *   (setgroups/setresgid/setresuid, umask, keeping caps across the uid
+ *   change), caps, no_new_privs and seccomp_program_load() in the order the
+ *   filter needs; then seccomp_send_notify_fd() when a listener fd came
+ *   back, and the exec of the verified program (src/container/exec_program.h).
  * process_apply_cpu_affinity() is for `exec` only (config.md: not the
  * container init): `initial` before the cgroup join, `final` after it.
  * seccomp_prepare() runs in the parent before clone (and in `exec`), so a bad
  * filter fails early, the listener is connected while its host path is
- * still reachable, and the child only loads the filter.  self_exe_protect()
- * runs first of all in create/run/exec. */
+ * still reachable, and the child only loads the filter.  self_exe_seal()
+ * and self_exe_protect() run first of all in create/run/exec. */
 #ifndef CASING_CONFINE_H
 #define CASING_CONFINE_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "../error.h"
@@ -65,27 +66,31 @@ int process_apply_cpu_affinity (const char *cpus, casing_error_t *err);
 int process_apply_memory_policy (const oci_memory_policy *policy, casing_error_t *err);
 int process_set_no_new_privs (const oci_process *process, casing_error_t *err);
 
-/* CVE-2019-5736: make sure nothing inside the container can reopen and
- * overwrite the casing binary through /proc/self/exe or /proc/PID/exe.
- * Called by create/run/exec before anything of the container is joined. */
+/* CVE-2019-5736 (exe_protect.c).  self_exe_startup() first thing in main;
+ * self_exe_seal() in create/run/exec before anything else: re-executes
+ * casing from a read-only (or sealed) copy of itself unless it already
+ * runs from one; self_exe_protect() then makes us non-dumpable. */
+void self_exe_startup (void);
+int self_exe_seal (char **argv, casing_error_t *err);
 int self_exe_protect (casing_error_t *err);
-/* In the child, right before execve(path): fail when what would run (path,
- * or the #! interpreter chain of a script) is the casing binary itself. */
-int self_exe_check_exec_target (const char *path, casing_error_t *err);
-/* The same for process.args[0] (resolved through the PATH of
- * process.env); confine_before_exec() calls it first, while every
- * capability is still held. */
-int self_exe_check_process (const oci_process *process, casing_error_t *err);
+/* Whether `st` is the casing executable (same file, whatever the path). */
+bool self_exe_is (const struct stat *st);
 
-/* All of the "right before execve()" steps, in the order they need:
- * lsm_set_exec_label, process_set_user,
+/* What the filter lets through: the final execveat of the container
+ * process (else it is executed with execve), a clone with `flags`. */
+bool seccomp_program_allows_execveat (const struct seccomp_program *prog);
+bool seccomp_program_allows_clone (const struct seccomp_program *prog, uint64_t flags);
+
+/* All of the "right before execve()" steps after the LSM label (set by the
+ * caller before it drops its procfs handles), in the order they need:
+ * process_set_user,
  * the capability sets, no_new_privs and seccomp_load.  With
  * noNewPrivileges the filter is loaded last, so none of our setup is
  * filtered; without it seccomp(2) needs CAP_SYS_ADMIN, so the filter is
  * loaded after the uid change and the bounding-set drop but before the
  * final capset (only capset and the ambient prctls run under it).
  * *notify_fd gets the listener fd (or -1).  The caller then does
- * seccomp_send_notify_fd(), self_exe_check_exec_target() and execve(). */
+ * seccomp_send_notify_fd() and the exec (src/container/exec_program.h). */
 int confine_before_exec (const oci_process *process, struct seccomp_program *prog, int *notify_fd,
                          casing_error_t *err);
 

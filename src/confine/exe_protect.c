@@ -1,74 +1,218 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* CVE-2019-5736: a container must never get a writable handle on the
- * casing binary of the host.
+/* CVE-2019-5736: no process that a container can see may have a writable
+ * host file as its executable.
  *
- * The attack needs a process of the container to open our executable
- * through /proc/PID/exe (or a /proc/self/fd/N reopen of it).  Two ways lead
- * there, and we close both without copying or re-executing ourselves:
+ * Every casing process that enters a container (the init of `create`, the
+ * process of `exec`) is a fork of the casing that the engine started, so
+ * its /proc/PID/exe is our executable.  A process of the container that can
+ * open that link (CAP_SYS_PTRACE), or that makes the kernel execute it
+ * inside the container (`#!/proc/self/exe` swapped in while we execve),
+ * gets a handle on the file and reopens it for writing once no host process
+ * runs it.
  *
- * 1. A casing process inside the container's pid namespace (`exec`, or the
- *    container init before its execve) is reachable as /proc/PID/exe.  We
- *    make ourselves non-dumpable first thing: the kernel then lets only a
- *    process with CAP_SYS_PTRACE in the initial user namespace open our
- *    /proc/PID/ links.  execve() resets it for the container process.
- *
- * 2. The container's own entry point runs our binary: args[0] being
- *    /proc/self/exe (or a symlink to it), or a `#!/proc/self/exe` script.
- *    During the final execve, /proc/self/exe is still us, so the container
- *    process would become the host casing binary, dumpable, and its peers
- *    could open it.  So before execve we resolve what will run, following
- *    the #! interpreter chain as the kernel does (4 levels), and refuse when
- *    it is our own file (same st_dev/st_ino).
- *
- * Both checks are skipped when our binary cannot be written anyway: it
- * sits on a read-only mount, or is a sealed memfd.  Rootless (euid != 0)
- * is left dumpable: the parent must write the child's uid_map, which a
- * non-dumpable child makes root-owned; there the container's root is the
- * invoking user, who should not own the casing binary. */
+ * So `create`, `run` and `exec` first re-execute themselves from a file
+ * nothing can write:
+ *  - a detached, read-only bind mount of our own executable (open_tree +
+ *    mount_setattr): no copy, the page cache is shared with the host file,
+ *    and the mount is in no namespace.  Once the open_tree fd is closed
+ *    (close-on-exec), the kernel unmounts it, so not even CAP_SYS_ADMIN can
+ *    remount it read-write: mount_setattr and bind mounts refuse a mount
+ *    that is no longer mounted;
+ *  - when we may not mount (rootless) but can write our executable, a
+ *    sealed memfd copy (F_SEAL_WRITE: nobody can ever write it);
+ *  - nothing when the file is already read-only for us (a read-only mount,
+ *    a sealed memfd, or a root-owned binary we run as an ordinary user).
+ * runc >= 1.1.12 and crun do the same with a bind mount on a temporary path
+ * or a copy; ours never touches the file system.  The cost is one execveat
+ * of ourselves per create/run/exec (see tests/bench). */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
-#include "../log.h"
 #include "../utils.h"
 #include "confine.h"
 
-#define MAX_INTERPRETER_DEPTH 4
+#ifndef MFD_EXEC
+#define MFD_EXEC 0x0010U
+#endif
+
+/* Set in the environment of the re-executed casing only; removed from our
+ * environment first thing, so no hook or container process sees it. */
+#define SEALED_ENV "_CASING_SEALED_EXE"
+
+extern char **environ;
 
 static struct
 {
   bool probed;
-  bool writable; /* our binary could be overwritten by a container's root */
+  bool sealed;     /* the executable cannot be written through any path */
+  bool reexecuted; /* this process is the re-executed casing */
   dev_t dev;
   ino_t ino;
 } self_exe;
+
+void
+self_exe_startup (void)
+{
+  if (getenv (SEALED_ENV) == NULL)
+    return;
+  unsetenv (SEALED_ENV);
+  self_exe.reexecuted = true;
+}
+
+static bool
+fd_is_sealed (int fd)
+{
+  struct statvfs vfs;
+  int seals = fcntl (fd, F_GET_SEALS);
+
+  return (fstatvfs (fd, &vfs) == 0 && (vfs.f_flag & ST_RDONLY)) || (seals >= 0 && (seals & F_SEAL_WRITE));
+}
+
+static int
+open_self_exe (casing_error_t *err)
+{
+  int fd = open ("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+
+  /* An execute-only binary cannot be opened for reading by a non-root
+   * caller; O_PATH still gives its identity and mount. */
+  if (fd < 0 && errno == EACCES)
+    fd = open ("/proc/self/exe", O_PATH | O_CLOEXEC);
+  if (fd < 0)
+    return casing_error_errno (err, "open `/proc/self/exe`");
+  return fd;
+}
 
 static int
 probe_self_exe (casing_error_t *err)
 {
   cleanup_close int fd = -1;
-  struct statvfs vfs;
   struct stat st;
-  int seals;
 
   if (self_exe.probed)
     return 0;
-  fd = open ("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+  fd = open_self_exe (err);
   if (fd < 0)
-    return casing_error_errno (err, "open `/proc/self/exe`");
+    return -1;
   if (fstat (fd, &st) < 0)
     return casing_error_errno (err, "fstat `/proc/self/exe`");
   self_exe.dev = st.st_dev;
   self_exe.ino = st.st_ino;
-  seals = fcntl (fd, F_GET_SEALS);
-  self_exe.writable = ! ((fstatvfs (fd, &vfs) == 0 && (vfs.f_flag & ST_RDONLY))
-                         || (seals >= 0 && (seals & F_SEAL_WRITE)));
+  self_exe.sealed = fd_is_sealed (fd);
   self_exe.probed = true;
   return 0;
+}
+
+bool
+self_exe_is (const struct stat *st)
+{
+  return self_exe.probed && st->st_dev == self_exe.dev && st->st_ino == self_exe.ino;
+}
+
+/* A detached read-only bind mount of the executable (root, or an owner of
+ * our mount namespace); -1 with errno when we may not mount. */
+static int
+readonly_mount_of (int exe_fd)
+{
+  struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV };
+  cleanup_close int tree = open_tree (exe_fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+
+  if (tree < 0)
+    return -1;
+  if (mount_setattr (tree, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
+    return -1;
+  return steal_fd (&tree);
+}
+
+static int
+copy_all (int to, int from, off_t size)
+{
+  off_t off = 0;
+
+  while (off < size)
+    {
+      ssize_t n = sendfile (to, from, &off, (size_t) (size - off));
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return n < 0 ? -1 : (errno = EIO, -1);
+    }
+  return 0;
+}
+
+/* A sealed memfd copy of the executable: the fallback without mount rights. */
+static int
+sealed_copy_of (int exe_fd, casing_error_t *err)
+{
+  cleanup_close int src = -1, mfd = -1;
+  struct stat st;
+
+  src = open ("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+  if (src < 0 || fstat (src, &st) < 0)
+    return casing_error_errno (err, "read our own executable to seal a copy");
+  (void) exe_fd;
+  mfd = memfd_create ("casing", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+  if (mfd < 0 && errno == EINVAL) /* before Linux 6.3 */
+    mfd = memfd_create ("casing", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+  if (mfd < 0)
+    return casing_error_errno (err, "memfd_create for a sealed copy of casing");
+  if (copy_all (mfd, src, st.st_size) < 0)
+    return casing_error_errno (err, "copy casing into a sealed memfd");
+  if (fcntl (mfd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0)
+    return casing_error_errno (err, "seal the memfd copy of casing");
+  return steal_fd (&mfd);
+}
+
+/* Whether this process could write its executable: the question a
+ * container root that shares our identity asks. */
+static bool
+exe_writable_by_us (void)
+{
+  return faccessat (AT_FDCWD, "/proc/self/exe", W_OK, AT_EACCESS) == 0;
+}
+
+int
+self_exe_seal (char **argv, casing_error_t *err)
+{
+  cleanup_close int exe = -1, sealed = -1;
+
+  if (probe_self_exe (err) < 0)
+    return -1;
+  if (self_exe.sealed)
+    {
+      if (self_exe.reexecuted)
+        prctl (PR_SET_NAME, "casing", 0, 0, 0); /* kernels before 6.14 name us "3" */
+      return 0;
+    }
+  if (self_exe.reexecuted)
+    return casing_error_set (err, EPERM, "the casing executable is still writable after re-executing "
+                                         "from a sealed copy: refusing to enter a container (CVE-2019-5736)");
+  exe = open_self_exe (err);
+  if (exe < 0)
+    return -1;
+  sealed = readonly_mount_of (exe);
+  if (sealed < 0)
+    {
+      if (!exe_writable_by_us ())
+        return 0;
+      sealed = sealed_copy_of (exe, err);
+      if (sealed < 0)
+        return -1;
+    }
+  if (setenv (SEALED_ENV, "1", 1) < 0)
+    return casing_error_errno (err, "setenv");
+  syscall (SYS_execveat, sealed, "", argv, environ, AT_EMPTY_PATH);
+  unsetenv (SEALED_ENV);
+  return casing_error_errno (err, "re-execute casing from a sealed copy of itself");
 }
 
 int
@@ -76,99 +220,13 @@ self_exe_protect (casing_error_t *err)
 {
   if (probe_self_exe (err) < 0)
     return -1;
-  if (! self_exe.writable || geteuid () != 0)
+  /* Rootless stays dumpable: the parent must write the child's uid_map,
+   * which a non-dumpable child makes root-owned. */
+  if (geteuid () != 0)
     return 0;
+  /* Our /proc/PID/{fd,environ,mem} stay out of reach of the container's
+   * processes (only CAP_SYS_PTRACE of the initial user namespace passes). */
   if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
     return casing_error_errno (err, "prctl PR_SET_DUMPABLE");
-  return 0;
-}
-
-/* "#!interp arg" -> "interp" (NULL when not a script). */
-static char *
-script_interpreter (int fd)
-{
-  char buf[256];
-  ssize_t n = pread (fd, buf, sizeof buf - 1, 0);
-  char *p, *end;
-
-  if (n < 3 || buf[0] != '#' || buf[1] != '!')
-    return NULL;
-  buf[n] = '\0';
-  for (p = buf + 2; *p == ' ' || *p == '\t'; p++)
-    ;
-  end = p + strcspn (p, " \t\n");
-  *end = '\0';
-  return *p ? xstrdup (p) : NULL;
-}
-
-int
-self_exe_check_exec_target (const char *path, casing_error_t *err)
-{
-  cleanup_free char *cur = NULL;
-
-  if (probe_self_exe (err) < 0)
-    return -1;
-  if (! self_exe.writable)
-    return 0;
-  cur = xstrdup (path);
-  for (int depth = 0; cur && depth <= MAX_INTERPRETER_DEPTH; depth++)
-    {
-      cleanup_close int fd = open (cur, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-      struct stat st;
-      char *next;
-
-      /* What cannot be opened cannot be our binary; execve reports it. */
-      if (fd < 0 || fstat (fd, &st) < 0)
-        return 0;
-      if (st.st_dev == self_exe.dev && st.st_ino == self_exe.ino)
-        return casing_error_set (err, 0,
-                                 "process.args: `%s` %s the casing binary itself (CVE-2019-5736): refusing to run it "
-                                 "in the container",
-                                 path, depth ? "has as interpreter" : "is");
-      next = S_ISREG (st.st_mode) ? script_interpreter (fd) : NULL;
-      free (cur);
-      cur = next;
-    }
-  return 0;
-}
-
-static const char *
-env_path (const oci_process *process)
-{
-  for (size_t i = 0; i < process->env_len; i++)
-    if (strncmp (process->env[i], "PATH=", 5) == 0)
-      return process->env[i] + 5;
-  return "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-}
-
-/* Done by confine_before_exec() while we still have every capability: the
- * container user may not be able to read a script (mode 0711) that the
- * kernel will still hand to its #! interpreter. */
-int
-self_exe_check_process (const oci_process *process, casing_error_t *err)
-{
-  cleanup_free char *copy = NULL;
-  const char *arg0;
-  char *save = NULL;
-
-  if (process == NULL || process->args_len == 0 || process->args[0] == NULL)
-    return 0;
-  if (probe_self_exe (err) < 0)
-    return -1;
-  if (! self_exe.writable)
-    return 0;
-  arg0 = process->args[0];
-  if (strchr (arg0, '/'))
-    return self_exe_check_exec_target (arg0, err);
-  /* Every candidate of the PATH search, not just the first: cheap, and
-   * it does not have to agree with the caller's lookup. */
-  copy = xstrdup (env_path (process));
-  for (char *dir = strtok_r (copy, ":", &save); dir; dir = strtok_r (NULL, ":", &save))
-    {
-      cleanup_free char *candidate = NULL;
-      xasprintf (&candidate, "%s/%s", *dir ? dir : ".", arg0);
-      if (self_exe_check_exec_target (candidate, err) < 0)
-        return -1;
-    }
   return 0;
 }

@@ -2,22 +2,57 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/vfs.h>
 #include <sys/xattr.h>
 
 #ifdef HAVE_SELINUX
 #include <selinux/selinux.h>
 #endif
 
+#include "../lazylib.h"
 #include "../log.h"
 #include "../utils.h"
 #include "confine.h"
 #include "lsm.h"
 
+#ifndef SELINUX_MAGIC
+#define SELINUX_MAGIC 0xf97cff8c
+#endif
+
+#ifdef HAVE_SELINUX
+static struct
+{
+  __typeof__ (is_selinux_enabled) *is_enabled;
+  __typeof__ (security_check_context) *check_context;
+} se;
+static const char *const se_names[] = { "is_selinux_enabled", "security_check_context", NULL };
+static struct lazylib libselinux = {
+  .soname = "libselinux.so.1",
+  .feature = "SELinux",
+  .symbols = se_names,
+  .slots = (void **) &se,
+};
+#endif
+
+/* selinuxfs mounted is the kernel's sign: where it is not (most hosts
+ * without SELinux), libselinux is never loaded. */
+static bool
+selinuxfs_mounted (void)
+{
+  struct statfs sfs;
+
+  return statfs ("/sys/fs/selinux", &sfs) == 0 && (unsigned long) sfs.f_type == SELINUX_MAGIC;
+}
+
 bool
 selinux_host_enabled (void)
 {
 #ifdef HAVE_SELINUX
-  return is_selinux_enabled () > 0;
+  static int cached = -1;
+
+  if (cached < 0)
+    cached = selinuxfs_mounted () && lazylib_load (&libselinux, NULL) == 0 && se.is_enabled () > 0;
+  return cached == 1;
 #else
   return false;
 #endif
@@ -98,7 +133,7 @@ selinux_label_known (const char *label)
 {
 #ifdef HAVE_SELINUX
   if (label && label[0] && selinux_host_enabled ())
-    return security_check_context ((char *) label) == 0;
+    return se.check_context ((char *) label) == 0;
 #else
   (void) label;
 #endif

@@ -138,9 +138,10 @@ prepare_cwd (const char *cwd, casing_error_t *err)
 }
 
 static int
-setup_container (struct container_child_ctx *ctx, char **exe, casing_error_t *err)
+setup_container (struct container_child_ctx *ctx, casing_error_t *err)
 {
   const oci_config *c = ctx->config;
+  struct exec_program prog = EXEC_PROGRAM_INIT;
   struct sync_msg m = { .fd = -1 };
   struct rootfs_context *rctx = ctx->rootfs_ctx;
 
@@ -157,24 +158,27 @@ setup_container (struct container_child_ctx *ctx, char **exe, casing_error_t *er
     return -1;
   if (apply_process_attributes (c, err) < 0 || prepare_cwd (c->process->cwd, err) < 0)
     return -1;
-  return executable_lookup (c->process->args[0], ctx->env, exe, err);
+  /* Fail `create` (as runc does) when the program is missing; `start`
+   * opens it again, so what runs is what is there then. */
+  if (container_program_open (c->process, ctx->env, &prog, err) < 0)
+    return -1;
+  exec_program_release (&prog);
+  return 0;
 }
 
 /* While it waits for `start` the init keeps only what it still needs:
- * stdio, the preserved fds, its two sockets, the verified procfs handle
- * (src/procfs.c; opened by the runtime before clone) and the seccomp
- * listener connection.  The new root, the cgroup directories of the parent
- * and whatever fds the caller of create left open must not sit in the
- * container. */
+ * stdio, the preserved fds, its two sockets and the seccomp listener
+ * connection.  The new root, procfs handles, the cgroup directories of the
+ * parent and whatever fds the caller of create left open must not sit in
+ * the container (a process of a shared pid namespace with CAP_SYS_PTRACE
+ * could take them from /proc/PID/fd). */
 static int
 drop_setup_fds (struct container_child_ctx *ctx, casing_error_t *err)
 {
-  int keep[] = {
-    ctx->sync_fd, ctx->start_listen_fd, procfs_root_if_open (),
-    seccomp_program_listener_fd (ctx->seccomp),
-  };
+  int keep[] = { ctx->sync_fd, ctx->start_listen_fd, seccomp_program_listener_fd (ctx->seccomp) };
 
   ctx->rootfs_ctx->rootfs_fd = -1;
+  procfs_reset ();
   if (close_fds_except (ctx->preserve_fds, keep, sizeof keep / sizeof keep[0], err) < 0)
     return casing_error_prefix (err, "close the fds of the setup");
   return 0;
@@ -226,49 +230,53 @@ wait_for_start (struct container_child_ctx *ctx, char **state_json, casing_error
 }
 
 static void __attribute__ ((noreturn))
-start_and_exec (struct container_child_ctx *ctx, const char *exe)
+start_and_exec (struct container_child_ctx *ctx)
 {
   cleanup_casing_error casing_error_t err = NULL;
   cleanup_free char *state_json = NULL, *own_state = NULL;
-  char **env = ctx->env;
+  struct exec_program prog = EXEC_PROGRAM_INIT;
+  const oci_config *c = ctx->config;
+  struct final_exec f = {
+    .process = c->process,
+    .seccomp_config = c->linux_ ? c->linux_->seccomp : NULL,
+    .seccomp = ctx->seccomp,
+    .env = ctx->env,
+    .preserve_fds = ctx->preserve_fds,
+  };
   int conn = wait_for_start (ctx, &state_json, &err);
 
   if (conn < 0)
     _exit (1);
   close (ctx->start_listen_fd);
   own_state = state_with_own_pid (state_json);
-  if (hooks_run (ctx->config, HOOK_START_CONTAINER, own_state, &err) < 0)
-    child_fail (conn, &err);
-  if (process_confine_and_chdir (ctx->config->process,
-                                 ctx->config->linux_ ? ctx->config->linux_->seccomp : NULL,
-                                 ctx->seccomp, own_state, &err) < 0)
+  f.state_json = own_state;
+  if (hooks_run (c, HOOK_START_CONTAINER, own_state, &err) < 0)
     child_fail (conn, &err);
   if (getenv ("LISTEN_FDS"))
     {
       char pid[32];
       snprintf (pid, sizeof pid, "%d", (int) getpid ());
-      env = env_set (env, "LISTEN_PID", pid);
+      f.env = env_set (f.env, "LISTEN_PID", pid);
     }
-  if (self_exe_check_exec_target (exe, &err) < 0
-      || mark_fds_cloexec_from (3 + ctx->preserve_fds, &err) < 0)
+  if (process_prepare_exec (&f, &prog, &err) < 0)
     child_fail (conn, &err);
-  if (sync_send (conn, SYNC_EXEC, NULL, 0, -1, &err) < 0)
-    _exit (1);
-  execve (exe, strv_terminated (ctx->config->process->args, ctx->config->process->args_len), env);
-  casing_error_set (&err, 0, "exec `%s`: %s", exe,
-                    errno == ENOENT ? "no such file or directory"
-                    : errno == EACCES ? "permission denied" : strerror (errno));
-  child_fail (conn, &err);
+  process_exec (&f, &prog, conn);
 }
 
 void
 container_child_main (struct container_child_ctx *ctx)
 {
   cleanup_casing_error casing_error_t err = NULL;
-  cleanup_free char *exe = NULL;
 
+  /* The runtime's procfs handles show the host's processes: never in a
+   * process of the container.  Ours are opened from its namespaces. */
+  procfs_reset ();
   /* Until create has saved our pid, a dying casing must take us along. */
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  if (prctl (PR_SET_PDEATHSIG, SIGKILL) < 0)
+    {
+      casing_error_errno (&err, "prctl PR_SET_PDEATHSIG");
+      child_fail (ctx->sync_fd, &err);
+    }
   signals_reset_for_child ();
   /* flock(2) belongs to the open file: our copy of the lock fd would keep
    * the container locked after create returns; and a process of the
@@ -277,9 +285,9 @@ container_child_main (struct container_child_ctx *ctx)
   for (size_t i = 0; i < sizeof ctx->inherited_fds / sizeof ctx->inherited_fds[0]; i++)
     if (ctx->inherited_fds[i] > 2)
       close (ctx->inherited_fds[i]);
-  if (setup_container (ctx, &exe, &err) < 0 || drop_setup_fds (ctx, &err) < 0
+  if (setup_container (ctx, &err) < 0 || drop_setup_fds (ctx, &err) < 0
       || report_ready (ctx, &err) < 0)
     child_fail (ctx->sync_fd, &err);
   close (ctx->sync_fd);
-  start_and_exec (ctx, exe);
+  start_and_exec (ctx);
 }

@@ -12,10 +12,12 @@
 #include <sys/pidfd.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "../cgroups/cgroups.h"
+#include "../confine/caps.h"
 #include "../confine/confine.h"
 #include "../confine/lsm.h"
 #include "../procfs.h"
@@ -53,7 +55,8 @@ struct exec_job
   int console_sock;
   int console_master;
   int sync_fd;
-  pid_t pid;
+  pid_t joiner; /* our child that joins the container, until it reports */
+  pid_t pid;    /* the container process (our child too: CLONE_PARENT) */
 };
 
 static int
@@ -114,6 +117,8 @@ prepare (struct exec_job *j, casing_error_t *err)
   /* First of all (CVE-2019-5736): we are about to join the container. */
   if (self_exe_protect (err) < 0)
     return -1;
+  /* Read on the host, never from the container's /proc/sys. */
+  (void) caps_last_cap ();
   /* Which LSM is active is a host fact: learn it before joining or
    * building the container's mount namespace, where securityfs and the
    * host's /sys are out of sight. */
@@ -138,100 +143,223 @@ prepare (struct exec_job *j, casing_error_t *err)
   if (p->exec_cpu_affinity && p->exec_cpu_affinity->initial
       && process_apply_cpu_affinity (p->exec_cpu_affinity->initial, err) < 0)
     return -1;
-  if ((j->ns_flags & (CLONE_NEWPID | CLONE_NEWTIME))
-      && setns (j->pidfd, j->ns_flags & (CLONE_NEWPID | CLONE_NEWTIME)) < 0)
-    return casing_error_errno (err, "join the pid namespace of container `%s`", j->o->id);
   return 0;
 }
 
-/* Once in the container, keep none of the parent's fds (pidfd, cgroup
+/* The process that enters the container is split in two, so that nothing
+ * a process of the container could take over ever shows in its pid
+ * namespace:
+ *  - the "joiner", a child of ours in the host's pid namespace (invisible
+ *    from the container), joins every namespace and does the whole setup
+ *    and confinement: LSM label, cwd, user, capabilities, no_new_privs,
+ *    seccomp;
+ *  - it then clones the container process, with CLONE_PARENT so it is our
+ *    child, into the container's pid namespace: when it appears there it
+ *    holds the final credentials and the filter, so a process of the
+ *    container that ptraces it (CAP_SYS_PTRACE) gains nothing.  It makes
+ *    its terminal the controlling one, opens the program (in the
+ *    container's pid namespace, where /proc/self means itself) and execs.
+ * When the filter would refuse that clone, or the scheduler resets on
+ * fork, the confinement is left to the container process itself. */
+struct joiner
+{
+  struct exec_job *j;
+  struct final_exec f;
+  struct exec_program prog;
+  bool confine_in_child;
+  int pty_slave;
+};
+
+/* Once in the container, keep none of the parent's fds (cgroup
  * directories, console socket, the caller's other fds) beyond what the
  * exec still needs. */
 static int
 drop_parent_fds (struct exec_job *j, casing_error_t *err)
 {
-  int keep[] = { j->sync_fd, procfs_root_if_open (), seccomp_program_listener_fd (j->seccomp) };
+  int keep[] = { j->sync_fd, j->pidfd, seccomp_program_listener_fd (j->seccomp) };
 
   if (close_fds_except (j->o->preserve_fds, keep, sizeof keep / sizeof keep[0], err) < 0)
     return casing_error_prefix (err, "close the fds of the setup");
   return 0;
 }
 
-static int
-child_setup (struct exec_job *j, char **exe, casing_error_t *err)
+static bool
+resets_scheduler_on_fork (const oci_process *p)
 {
-  const oci_process *p = j->o->process;
-  struct sync_msg m = { .fd = -1 };
-  int others = j->ns_flags & ~(CLONE_NEWPID | CLONE_NEWTIME);
+  for (size_t i = 0; p->scheduler && i < p->scheduler->flags_len; i++)
+    if (strcmp (p->scheduler->flags[i], "SCHED_FLAG_RESET_ON_FORK") == 0)
+      return true;
+  return false;
+}
 
-  if (sync_expect (j->sync_fd, SYNC_PARENT_DONE, &m, "exec", err) < 0)
-    return -1;
-  sync_msg_clear (&m);
-  if (others && setns (j->pidfd, others) < 0)
+static int
+join_namespaces (struct exec_job *j, casing_error_t *err)
+{
+  if (j->ns_flags && setns (j->pidfd, j->ns_flags) < 0)
     return casing_error_errno (err, "join the namespaces of container `%s`", j->o->id);
-  if ((others & CLONE_NEWUSER) && (setresgid (0, 0, 0) < 0 || setresuid (0, 0, 0) < 0))
+  close (j->pidfd);
+  j->pidfd = -1;
+  if ((j->ns_flags & CLONE_NEWUSER) && (setresgid (0, 0, 0) < 0 || setresuid (0, 0, 0) < 0))
     return casing_error_errno (err, "become root in the user namespace");
-  if (drop_parent_fds (j, err) < 0)
+  return 0;
+}
+
+static int
+open_terminal (struct joiner *jn, casing_error_t *err)
+{
+  const oci_process *p = jn->f.process;
+  cleanup_close int master = -1;
+  cleanup_free char *name = NULL;
+
+  if (!(p->has_terminal && p->terminal))
+    return 0;
+  if (console_open_pty (p->console_size, &master, &jn->pty_slave, &name, err) < 0)
     return -1;
-  if (setsid () < 0)
-    return casing_error_errno (err, "setsid");
-  if (p->has_terminal && p->terminal)
-    {
-      cleanup_close int master = -1, slave = -1;
-      cleanup_free char *name = NULL;
-      if (console_open_pty (p->console_size, &master, &slave, &name, err) < 0
-          || sync_send (j->sync_fd, SYNC_CONSOLE, name, strlen (name), master, err) < 0
-          || console_make_controlling (slave, err) < 0)
-        return -1;
-    }
+  return sync_send (jn->j->sync_fd, SYNC_CONSOLE, name, strlen (name), master, err);
+}
+
+static int
+apply_attributes (const oci_process *p, bool scheduler, casing_error_t *err)
+{
   if (process_apply_rlimits (p, err) < 0 || process_apply_oom_score_adj (p, err) < 0
-      || process_apply_scheduler (p, err) < 0 || process_apply_io_priority (p, err) < 0)
+      || process_apply_io_priority (p, err) < 0)
+    return -1;
+  if (scheduler && process_apply_scheduler (p, err) < 0)
     return -1;
   /* config.md: execCPUAffinity is for exec only, never the container init;
    * `final` once the parent has moved us into the container's cgroup
    * (joining a cpuset resets the mask), before the seccomp filter. */
-  if (p->exec_cpu_affinity
-      && process_apply_cpu_affinity (p->exec_cpu_affinity->final, err) < 0)
+  if (p->exec_cpu_affinity && process_apply_cpu_affinity (p->exec_cpu_affinity->final, err) < 0)
     return -1;
-  if (executable_lookup (p->args[0], strv_terminated (p->env, p->env_len), exe, err) < 0)
+  return 0;
+}
+
+static int
+joiner_setup (struct joiner *jn, casing_error_t *err)
+{
+  struct exec_job *j = jn->j;
+  struct sync_msg m = { .fd = -1 };
+
+  if (drop_parent_fds (j, err) < 0)
     return -1;
-  return process_confine_and_chdir (p, j->config->linux_ ? j->config->linux_->seccomp : NULL,
-                                    j->seccomp, j->state_json, err);
+  if (sync_expect (j->sync_fd, SYNC_PARENT_DONE, &m, "exec", err) < 0)
+    return -1;
+  sync_msg_clear (&m);
+  if (join_namespaces (j, err) < 0 || open_terminal (jn, err) < 0)
+    return -1;
+  if (apply_attributes (jn->f.process, !jn->confine_in_child, err) < 0)
+    return -1;
+  if (process_apply_label (&jn->f, err) < 0 || process_enter_cwd (&jn->f, err) < 0)
+    return -1;
+  return jn->confine_in_child ? 0 : process_confine (&jn->f, err);
+}
+
+/* The container process, between clone and exec. */
+static void __attribute__ ((noreturn))
+container_process (struct joiner *jn)
+{
+  cleanup_casing_error casing_error_t err = NULL;
+  const oci_process *p = jn->f.process;
+  int report = jn->j->sync_fd;
+
+  if (!jn->j->o->detach && prctl (PR_SET_PDEATHSIG, SIGKILL) < 0)
+    casing_error_errno (&err, "prctl PR_SET_PDEATHSIG");
+  else if (setsid () < 0)
+    casing_error_errno (&err, "setsid");
+  else if (jn->pty_slave >= 0 && console_make_controlling (jn->pty_slave, &err) < 0)
+    ;
+  else if (jn->confine_in_child && (apply_attributes (p, true, &err) < 0 || process_confine (&jn->f, &err) < 0))
+    ;
+  else if (process_open_program (&jn->f, &jn->prog, &err) < 0 || process_final_checks (&jn->f, &jn->prog, &err) < 0)
+    ;
+  else
+    {
+      if (jn->pty_slave > 2)
+        close (jn->pty_slave);
+      process_exec (&jn->f, &jn->prog, report);
+    }
+  sync_send_error (report, err);
+  _exit (1);
 }
 
 static void __attribute__ ((noreturn))
-exec_child (struct exec_job *j)
+exec_joiner (struct exec_job *j)
 {
   cleanup_casing_error casing_error_t err = NULL;
-  cleanup_free char *exe = NULL;
   const oci_process *p = j->o->process;
-  char **env = strv_terminated (p->env, p->env_len);
+  struct joiner jn = {
+    .j = j,
+    .f = {
+      .process = p,
+      .seccomp_config = j->config->linux_ ? j->config->linux_->seccomp : NULL,
+      .seccomp = j->seccomp,
+      .state_json = j->state_json,
+      .env = strv_terminated (p->env, p->env_len),
+      .preserve_fds = j->o->preserve_fds,
+    },
+    .prog = EXEC_PROGRAM_INIT,
+    .confine_in_child = resets_scheduler_on_fork (p)
+                        || (j->seccomp && !seccomp_program_allows_clone (j->seccomp, CLONE_PARENT | SIGCHLD)),
+    .pty_slave = -1,
+  };
+  char pid[32];
+  pid_t child;
 
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  /* Our procfs handles show the host's processes: none goes further. */
+  procfs_reset ();
   signals_reset_for_child ();
-  if (child_setup (j, &exe, &err) < 0 || self_exe_check_exec_target (exe, &err) < 0
-      || mark_fds_cloexec_from (3 + j->o->preserve_fds, &err) < 0)
+  if (prctl (PR_SET_PDEATHSIG, SIGKILL) < 0)
+    casing_error_errno (&err, "prctl PR_SET_PDEATHSIG");
+  else if (joiner_setup (&jn, &err) == 0)
     {
-      sync_send_error (j->sync_fd, err);
-      _exit (1);
+      child = (pid_t) syscall (SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, NULL);
+      if (child == 0)
+        container_process (&jn);
+      if (child > 0)
+        {
+          snprintf (pid, sizeof pid, "%d", (int) child);
+          if (sync_send (j->sync_fd, SYNC_PID, pid, strlen (pid), -1, &err) < 0)
+            kill (child, SIGKILL);
+          _exit (0);
+        }
+      casing_error_errno (&err, "clone the container process");
     }
-  if (j->o->detach)
-    prctl (PR_SET_PDEATHSIG, 0);
-  if (sync_send (j->sync_fd, SYNC_EXEC, NULL, 0, -1, &err) < 0)
-    _exit (1);
-  execve (exe, strv_terminated (p->args, p->args_len), env);
-  casing_error_set (&err, 0, "exec `%s`: %s", exe,
-                    errno == ENOENT ? "no such file or directory"
-                    : errno == EACCES ? "permission denied" : strerror (errno));
   sync_send_error (j->sync_fd, err);
-  _exit (127);
+  _exit (1);
 }
 
-/* Until the child has exec'ed: forward its pty, then read EOF (execve
- * closed the close-on-exec socket) or the error that stopped it. */
+static void
+reap (pid_t *pid, bool kill_it)
+{
+  if (*pid <= 0)
+    return;
+  if (kill_it)
+    kill (*pid, SIGKILL);
+  while (waitpid (*pid, NULL, 0) < 0 && errno == EINTR)
+    ;
+  *pid = -1;
+}
+
+static int
+take_pid (struct exec_job *j, const char *payload, casing_error_t *err)
+{
+  int64_t v;
+
+  if (parse_int64 (payload, &v) < 0 || v <= 0 || v > INT32_MAX)
+    return casing_error_set (err, EPROTO, "exec: bad pid `%s` from the joining process", payload);
+  j->pid = (pid_t) v;
+  reap (&j->joiner, false);
+  return 0;
+}
+
+/* Until the container process has exec'ed: forward its pty, learn its pid,
+ * then read EOF (exec closed the close-on-exec socket, and the joiner
+ * exited) or the error that stopped it. */
 static int
 wait_for_exec (struct exec_job *j, casing_error_t *err)
 {
+  cleanup_casing_error casing_error_t failed = NULL;
+
   for (;;)
     {
       struct sync_msg m = { .fd = -1 };
@@ -240,15 +368,26 @@ wait_for_exec (struct exec_job *j, casing_error_t *err)
       if (r < 0)
         return -1;
       if (r == 0)
-        return 0;
-      if (m.type == SYNC_ERROR)
-        return casing_error_take (err, m.status, steal_pointer (&m.payload));
-      if (m.type == SYNC_CONSOLE && m.fd >= 0)
+        break;
+      if (m.type == SYNC_ERROR && failed == NULL)
+        casing_error_take (&failed, m.status, steal_pointer (&m.payload));
+      else if (m.type == SYNC_PID && j->pid < 0)
+        r = take_pid (j, m.payload, err);
+      else if (m.type == SYNC_CONSOLE && m.fd >= 0)
         r = console_deliver_master (j->console_sock, m.payload, &m.fd, &j->console_master, err);
       sync_msg_clear (&m);
       if (r < 0)
         return -1;
     }
+  if (failed)
+    {
+      *err = steal_pointer (&failed);
+      return -1;
+    }
+  if (j->pid < 0)
+    return casing_error_set (err, 0, "exec: the process joining container `%s` exited before it started",
+                             j->o->id);
+  return 0;
 }
 
 static int
@@ -258,22 +397,22 @@ spawn (struct exec_job *j, casing_error_t *err)
 
   if (sync_socketpair (sync, err) < 0)
     return -1;
-  j->pid = fork ();
-  if (j->pid < 0)
+  j->joiner = fork ();
+  if (j->joiner < 0)
     {
       close (sync[0]);
       close (sync[1]);
       return casing_error_errno (err, "fork");
     }
-  if (j->pid == 0)
+  if (j->joiner == 0)
     {
       close (sync[0]);
       j->sync_fd = sync[1];
-      exec_child (j);
+      exec_joiner (j);
     }
   close (sync[1]);
   j->sync_fd = sync[0];
-  if (cgroup_manager_enter (j->cgroup, j->pid, err) < 0)
+  if (cgroup_manager_enter (j->cgroup, j->joiner, err) < 0)
     return -1;
   if (sync_send (j->sync_fd, SYNC_PARENT_DONE, NULL, 0, -1, err) < 0)
     return -1;
@@ -308,7 +447,7 @@ int
 container_exec (const struct container_exec_options *o, casing_error_t *err)
 {
   struct exec_job j = {
-    .o = o, .pidfd = -1, .console_sock = -1, .console_master = -1, .sync_fd = -1, .pid = -1,
+    .o = o, .pidfd = -1, .console_sock = -1, .console_master = -1, .sync_fd = -1, .pid = -1, .joiner = -1,
   };
   int r;
 
@@ -317,11 +456,10 @@ container_exec (const struct container_exec_options *o, casing_error_t *err)
   r = prepare (&j, err);
   if (r == 0)
     r = spawn (&j, err);
-  if (r < 0 && j.pid > 0)
+  if (r < 0)
     {
-      kill (j.pid, SIGKILL);
-      while (waitpid (j.pid, NULL, 0) < 0 && errno == EINTR)
-        ;
+      reap (&j.joiner, true);
+      reap (&j.pid, true);
     }
   else if (r == 0 && !o->detach)
     r = foreground_wait (j.pid, j.console_master, err);

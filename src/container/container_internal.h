@@ -9,6 +9,7 @@
 #include "../confine/confine.h"
 #include "../error.h"
 #include "../isolation/isolation.h"
+#include "exec_program.h"
 #include "ocispec.h"
 
 struct container_child_ctx
@@ -33,16 +34,49 @@ struct container_child_ctx
 /* The container init from clone to execve; never returns. */
 void container_child_main (struct container_child_ctx *ctx) __attribute__ ((noreturn));
 
-/* Resolve process.args[0] like execvp, in $PATH from `env` (in the current
- * root), with the error wording engines match on. */
-int executable_lookup (const char *name, char *const *env, char **out, casing_error_t *err);
+/* process.args[0] opened and verified in the current root (exec_program.h),
+ * relative names against process.cwd. */
+int container_program_open (const oci_process *process, char *const *env, struct exec_program *prog,
+                            casing_error_t *err);
 
-/* Right before execve (init after start, or exec): cwd, then the whole
- * confinement (confine_before_exec); state_json goes to a seccomp
- * listener when the filter has one. */
-int process_confine_and_chdir (const oci_process *process, const oci_seccomp *seccomp_config,
-                               struct seccomp_program *seccomp, const char *state_json,
-                               casing_error_t *err);
+/* What the last steps of a container process (the init after start, or
+ * exec) need. */
+struct final_exec
+{
+  const oci_process *process;
+  const oci_seccomp *seccomp_config;
+  struct seccomp_program *seccomp;
+  const char *state_json; /* for a seccomp listener */
+  char **env;             /* NULL-terminated */
+  int preserve_fds;
+  bool retry_chdir;       /* set by process_enter_cwd */
+};
+
+/* Right before exec, in this order (process_prepare_exec, the init):
+ *  process_apply_label    drop our procfs handles, set the LSM exec label
+ *                         (through a fresh handle of the current namespaces);
+ *  process_open_program   process.args[0] opened and verified (its #! line
+ *                         read through procfs), then every procfs handle
+ *                         dropped, so that chdir and execve reach none;
+ *  process_enter_cwd      chdir to process.cwd (again after the
+ *                         confinement when denied as root);
+ *  process_confine        user, capabilities, no_new_privs, seccomp;
+ *  process_final_checks   the cwd checked to be inside the root, the
+ *                         program's exec permission as the final user,
+ *                         every fd above the preserved ones close-on-exec.
+ * `exec` runs them split between its joining process and the container
+ * process (container_exec.c). */
+int process_prepare_exec (struct final_exec *f, struct exec_program *prog, casing_error_t *err);
+int process_apply_label (struct final_exec *f, casing_error_t *err);
+int process_open_program (struct final_exec *f, struct exec_program *prog, casing_error_t *err);
+int process_enter_cwd (struct final_exec *f, casing_error_t *err);
+int process_confine (struct final_exec *f, casing_error_t *err);
+int process_final_checks (struct final_exec *f, const struct exec_program *prog, casing_error_t *err);
+
+/* Tell `report_fd` we exec, exec the program; on failure send the error
+ * there and _exit. */
+void process_exec (const struct final_exec *f, const struct exec_program *prog, int report_fd)
+    __attribute__ ((noreturn));
 
 /* Close every fd from 3 up except [3, 3 + preserve) and the `n` in keep
  * (-1 entries are ignored). */

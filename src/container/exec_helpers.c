@@ -3,6 +3,8 @@
  * program, the environment, the signal state, and the confinement order. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,10 +12,12 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "../confine/lsm.h"
+#include "../procfs.h"
 #include "../utils.h"
 #include "container_internal.h"
+#include "sync.h"
 
-#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 void
 signals_reset_for_child (void)
@@ -124,101 +128,134 @@ env_set (char **env, const char *key, const char *value)
   return out;
 }
 
-static const char *
-env_get (char *const *env, const char *key)
+/* seccomp lets the final exec through execveat (else: execve by path). */
+static bool
+execveat_allowed (const struct seccomp_program *prog)
 {
-  size_t klen = strlen (key);
-  for (; env && *env; env++)
-    if (strncmp (*env, key, klen) == 0 && (*env)[klen] == '=')
-      return *env + klen + 1;
-  return NULL;
+  return prog == NULL || seccomp_program_allows_execveat (prog);
 }
 
-/* Go's exec wording ("no such file or directory", lower case), which
- * containerd, CRI-O and Podman match to classify the failure. */
+/* A readable fd on an O_PATH one, for the #! line: through procfs. */
 static int
-check_executable (const char *name, const char *path, casing_error_t *err)
+reopen_for_reading (int fd, casing_error_t *err)
 {
-  struct stat st;
+  return procfs_reopen (fd, O_RDONLY | O_NONBLOCK, err);
+}
 
-  if (stat (path, &st) < 0)
-    {
-      if (errno == ENOENT || errno == ENOTDIR)
-        return casing_error_set (err, 0, "exec: \"%s\": stat %s: no such file or directory", name,
-                                 path);
-      if (errno == EACCES)
-        return casing_error_set (err, 0, "exec: \"%s\": stat %s: permission denied", name, path);
-      return casing_error_errno (err, "exec: \"%s\": stat %s", name, path);
-    }
-  if (S_ISDIR (st.st_mode))
-    return casing_error_set (err, 0, "exec: \"%s\": is a directory", name);
-  if (!S_ISREG (st.st_mode) || (st.st_mode & 0111) == 0)
-    return casing_error_set (err, 0, "exec: \"%s\": permission denied", name);
+int
+container_program_open (const oci_process *process, char *const *env, struct exec_program *prog,
+                        casing_error_t *err)
+{
+  return exec_program_open (process->args, process->args_len, env, process->cwd, reopen_for_reading, prog,
+                            err);
+}
+
+/* CVE-2024-21626: the cwd must be inside the container's root.  getcwd()
+ * says "(unreachable)" for a directory outside it (or a deleted one). */
+static int
+verify_cwd (const char *cwd, casing_error_t *err)
+{
+  char buf[PATH_MAX];
+
+  if (getcwd (buf, sizeof buf) == NULL)
+    return casing_error_errno (err, "process.cwd `%s`: getcwd", cwd);
+  if (buf[0] != '/')
+    return casing_error_set (err, EXDEV, "process.cwd `%s` is outside the container (%s): refusing to run there",
+                             cwd, buf);
+  return 0;
+}
+
+static int
+enter_cwd (const char *cwd, bool *retry, casing_error_t *err)
+{
+  *retry = false;
+  if (chdir (cwd) == 0)
+    return 0;
+  /* Like runc: denied as root (root squash, a 0700 dir of another user in
+   * a user namespace), try again as the container user. */
+  if (errno != EACCES && errno != EPERM)
+    return casing_error_errno (err, "chdir to cwd (\"%s\") set in config.json failed", cwd);
+  *retry = true;
   return 0;
 }
 
 int
-executable_lookup (const char *name, char *const *env, char **out, casing_error_t *err)
+process_apply_label (struct final_exec *f, casing_error_t *err)
 {
-  const char *path_env;
-  cleanup_free char *copy = NULL;
-  char *save = NULL;
-
-  if (name == NULL || *name == '\0')
-    return casing_error_set (err, 0, "process.args is empty");
-  if (strchr (name, '/'))
-    {
-      if (check_executable (name, name, err) < 0)
-        return -1;
-      *out = xstrdup (name);
-      return 0;
-    }
-  path_env = env_get (env, "PATH");
-  copy = xstrdup (path_env ? path_env : DEFAULT_PATH);
-  for (char *dir = strtok_r (copy, ":", &save); dir; dir = strtok_r (NULL, ":", &save))
-    {
-      cleanup_free char *candidate = NULL;
-      struct stat st;
-      xasprintf (&candidate, "%s/%s", *dir ? dir : ".", name);
-      if (stat (candidate, &st) == 0 && S_ISREG (st.st_mode) && (st.st_mode & 0111))
-        {
-          *out = steal_pointer (&candidate);
-          return 0;
-        }
-    }
-  return casing_error_set (err, 0, "exec: \"%s\": executable file not found in $PATH", name);
+  /* Whatever procfs handles this process holds (opened in the container
+   * setup, or inherited), the label gets a fresh one, from the namespaces
+   * this process is in now. */
+  procfs_reset ();
+  return lsm_set_exec_label (f->process, err);
 }
 
 int
-process_confine_and_chdir (const oci_process *process, const oci_seccomp *seccomp_config,
-                           struct seccomp_program *seccomp, const char *state_json,
-                           casing_error_t *err)
+process_open_program (struct final_exec *f, struct exec_program *prog, casing_error_t *err)
 {
-  int notify_fd = -1;
-  bool retry_chdir = false;
+  int r = container_program_open (f->process, f->env, prog, err);
 
-  /* CVE-2024-21626: cwd is resolved now, inside the container root (after
-   * pivot_root or setns), never through an fd of ours.  Like runc, try
-   * first with our privileges and again as the container user only when
-   * we were denied. */
-  if (chdir (process->cwd) < 0)
-    {
-      if (errno != EACCES && errno != EPERM)
-        return casing_error_errno (err, "chdir to cwd (\"%s\") set in config.json failed",
-                                   process->cwd);
-      retry_chdir = true;
-    }
-  if (confine_before_exec (process, seccomp, &notify_fd, err) < 0)
+  /* None of our procfs handles may be left for chdir and execve to reach
+   * ("/proc/self/fd/N" as process.cwd, CVE-2024-21626). */
+  procfs_reset ();
+  return r;
+}
+
+int
+process_enter_cwd (struct final_exec *f, casing_error_t *err)
+{
+  procfs_reset ();
+  return enter_cwd (f->process->cwd, &f->retry_chdir, err);
+}
+
+int
+process_confine (struct final_exec *f, casing_error_t *err)
+{
+  const oci_process *p = f->process;
+  int notify_fd = -1;
+
+  if (confine_before_exec (p, f->seccomp, &notify_fd, err) < 0)
     return -1;
   if (notify_fd >= 0)
     {
-      int r = seccomp_send_notify_fd (seccomp_config, notify_fd, state_json, err);
+      int r = seccomp_send_notify_fd (f->seccomp_config, notify_fd, f->state_json, err);
       close (notify_fd);
       if (r < 0)
         return -1;
     }
-  if (retry_chdir && chdir (process->cwd) < 0)
-    return casing_error_errno (err, "chdir to cwd (\"%s\") set in config.json failed",
-                               process->cwd);
+  if (f->retry_chdir && chdir (p->cwd) < 0)
+    return casing_error_errno (err, "chdir to cwd (\"%s\") set in config.json failed", p->cwd);
+  f->retry_chdir = false;
   return 0;
+}
+
+int
+process_final_checks (struct final_exec *f, const struct exec_program *prog, casing_error_t *err)
+{
+  if (verify_cwd (f->process->cwd, err) < 0 || exec_program_check_access (prog, err) < 0)
+    return -1;
+  return mark_fds_cloexec_from (3 + f->preserve_fds, err);
+}
+
+int
+process_prepare_exec (struct final_exec *f, struct exec_program *prog, casing_error_t *err)
+{
+  if (process_apply_label (f, err) < 0 || process_open_program (f, prog, err) < 0
+      || process_enter_cwd (f, err) < 0 || process_confine (f, err) < 0)
+    return -1;
+  return process_final_checks (f, prog, err);
+}
+
+void
+process_exec (const struct final_exec *f, const struct exec_program *prog, int report_fd)
+{
+  cleanup_casing_error casing_error_t err = NULL;
+
+  if (sync_send (report_fd, SYNC_EXEC, NULL, 0, -1, &err) < 0)
+    _exit (1);
+  exec_program_exec (prog, f->env, execveat_allowed (f->seccomp));
+  casing_error_set (&err, 0, "exec `%s`: %s", prog->path,
+                    errno == ENOENT ? "no such file or directory"
+                    : errno == EACCES ? "permission denied" : strerror (errno));
+  sync_send_error (report_fd, err);
+  _exit (127);
 }

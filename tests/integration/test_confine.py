@@ -122,6 +122,35 @@ def test_seccomp_kill(casing, bundle):
     assert r.returncode == 128 + 31, r
 
 
+@pytest.mark.parametrize("blocked", ["execve", "execveat"])
+@pytest.mark.parametrize("nnp", [True, False])
+def test_seccomp_blocking_one_exec_syscall_still_starts(casing, bundle, blocked, nnp):
+    """casing executes the verified program with execveat; a profile made
+    from traces of runc or crun (which use execve) may not allow it: then
+    execve, and the other way round."""
+    bundle.config["process"]["noNewPrivileges"] = nnp
+    bundle.config["linux"]["seccomp"] = seccomp_profile(
+        {"names": [blocked], "action": "SCMP_ACT_ERRNO", "errnoRet": 1})
+    r = run_in(casing, bundle, "/bin/busybox", "echo", "started")
+    assert r.returncode == 0 and r.stdout == "started\n", r
+    cid = unique_id()
+    bundle.set_args("sleep", "30")
+    bundle.save()
+    casing.ok("run", "-d", "-b", bundle.path, cid)
+    r = casing.run("exec", cid, "/bin/busybox", "echo", "exec'd")
+    assert r.returncode == 0 and r.stdout == "exec'd\n", r
+
+
+def test_process_name_is_the_program(casing, bundle):
+    """The container process keeps the name it is known by (`ps`, `pgrep`):
+    that of the file for a plain program, that of the link for a busybox
+    applet, as with an exec by path."""
+    r = run_in(casing, bundle, "/bin/busybox", "cat", "/proc/self/comm")
+    assert r.returncode == 0 and r.stdout == "busybox\n", r
+    r = run_in(casing, bundle, "sh", "-c", "cat /proc/$$/comm; true")
+    assert r.returncode == 0 and r.stdout == "sh\n", r
+
+
 def test_seccomp_blocking_execve_is_a_clear_error(casing, bundle):
     bundle.config["linux"]["seccomp"] = seccomp_profile(
         {"names": ["getpid"], "action": "SCMP_ACT_ALLOW"}, default="SCMP_ACT_ERRNO")

@@ -231,48 +231,6 @@ keyring_child (void *arg)
 }
 
 static void
-test_exe_protect (void)
-{
-  casing_error_t err = NULL;
-  char dir[] = "/tmp/casing-test-XXXXXX", script[128], chain[128];
-
-  CHECK_OK (self_exe_protect (&err), err);
-  CHECK (self_exe_check_exec_target ("/proc/self/exe", &err) < 0);
-  CHECK_ERR (err, "is the casing binary itself (CVE-2019-5736)");
-  CHECK (mkdtemp (dir) != NULL);
-  snprintf (script, sizeof script, "%s/evil", dir);
-  CHECK (write_file_atomic (script, "#!/proc/self/exe\n", 17, 0755, NULL) == 0);
-  CHECK (self_exe_check_exec_target (script, &err) < 0);
-  CHECK_ERR (err, "has as interpreter the casing binary");
-  snprintf (chain, sizeof chain, "%s/chain", dir);
-  {
-    cleanup_free char *body = NULL;
-    xasprintf (&body, "#! %s arg\n", script);
-    CHECK (write_file_atomic (chain, body, strlen (body), 0755, NULL) == 0);
-  }
-  CHECK (self_exe_check_exec_target (chain, &err) < 0);
-  CHECK_ERR (err, "CVE-2019-5736");
-  CHECK_OK (self_exe_check_exec_target ("/bin/sh", &err), err);
-  {
-    char path_env[160];
-    char *env[] = { path_env };
-    char *args[] = { "evil" };
-    char *ok_args[] = { "sh" };
-    oci_process p = { .args = args, .args_len = 1, .env = env, .env_len = 1 };
-    snprintf (path_env, sizeof path_env, "PATH=/nonexistent:%s", dir);
-    CHECK (self_exe_check_process (&p, &err) < 0);
-    CHECK_ERR (err, "CVE-2019-5736");
-    p.args = ok_args;
-    p.env_len = 0;
-    CHECK_OK (self_exe_check_process (&p, &err), err);
-  }
-  CHECK_OK (self_exe_check_exec_target ("/nonexistent", &err), err);
-  unlink (chain);
-  unlink (script);
-  rmdir (dir);
-}
-
-static void
 dumpable_child (void *arg)
 {
   casing_error_t err = NULL;
@@ -325,7 +283,6 @@ main (void)
   test_attrs ();
   test_mempolicy ();
   CHECK_CHILD_OK (keyring_child, NULL);
-  test_exe_protect ();
   CHECK_CHILD_OK (dumpable_child, NULL);
   return test_summary ("test_confine_process");
 }

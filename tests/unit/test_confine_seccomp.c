@@ -403,7 +403,7 @@ test_send_notify_fd (void)
 static void
 test_bad_profiles (void)
 {
-  oci_seccomp_syscall rules[1] = { rule ("getpgid", "SCMP_ACT_ALLOW") };
+  oci_seccomp_syscall rules[2] = { rule ("getpgid", "SCMP_ACT_ALLOW"), { 0 } };
   oci_seccomp sc = { .default_action = "SCMP_ACT_ERRNO", .syscalls = rules, .syscalls_len = 1 };
   struct seccomp_program *prog = NULL;
   casing_error_t err = NULL;
@@ -414,10 +414,21 @@ test_bad_profiles (void)
   CHECK (seccomp_prepare (&sc, &prog, &err) < 0);
   CHECK_ERR (err, "the seccomp profile blocks execve");
   free_rules (&sc);
+  /* execve killed but execveat allowed: casing execs with execveat. */
   rules[0] = rule ("execve", "SCMP_ACT_KILL");
   sc.default_action = "SCMP_ACT_ALLOW";
+  CHECK_OK (seccomp_prepare (&sc, &prog, &err), err);
+  CHECK (prog && seccomp_program_allows_execveat (prog));
+  seccomp_program_free (prog);
+  prog = NULL;
+  free_rules (&sc);
+  rules[0] = rule ("execve", "SCMP_ACT_KILL");
+  rules[1] = rule ("execveat", "SCMP_ACT_KILL");
+  sc.syscalls_len = 2;
   CHECK (seccomp_prepare (&sc, &prog, &err) < 0);
-  CHECK_ERR (err, "blocks execve (SCMP_ACT_KILL)");
+  CHECK_ERR (err, "blocks execve and execveat (SCMP_ACT_KILL)");
+  sc.syscalls_len = 1;
+  free (rules[1].names);
   free_rules (&sc);
 
   rules[0] = rule ("getpgid", "SCMP_ACT_ALLOW");

@@ -132,24 +132,6 @@ test_hooks (void)
 }
 
 static void
-test_executable_lookup (void)
-{
-  casing_error_t err = NULL;
-  char *env[] = { "PATH=/nonexistent:/bin:/usr/bin", NULL };
-  char *out = NULL;
-
-  CHECK (executable_lookup ("sh", env, &out, &err) == 0);
-  CHECK (out && out[0] == '/');
-  free (out);
-  CHECK (executable_lookup ("no-such-program-x", env, &out, &err) < 0);
-  CHECK_STR (err->msg, "exec: \"no-such-program-x\": executable file not found in $PATH");
-  casing_error_release (&err);
-  CHECK (executable_lookup ("/no/such", env, &out, &err) < 0);
-  CHECK (strstr (err->msg, "no such file or directory") != NULL);
-  casing_error_release (&err);
-}
-
-static void
 test_state_store (void)
 {
   char dir[] = "/tmp/casing-unit-XXXXXX";
@@ -222,7 +204,6 @@ main (void)
   test_sync ();
   test_env ();
   test_hooks ();
-  test_executable_lookup ();
   test_state_store ();
   test_close_fds_except (false);
   test_close_fds_except (true);
