@@ -4,7 +4,9 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include <sys/personality.h>
+#include <unistd.h>
 
 #include "isolation/isolation_internal.h"
 #include "unit_test.h"
@@ -109,6 +111,51 @@ test_sysctl (void)
   free_config (none);
 }
 
+/* Namespace identity: by inode, whatever the path; the child's check fails
+ * closed before the runtime's namespaces are recorded. */
+static void
+test_sysctl_runtime_namespaces (void)
+{
+  static const char *const all[] = { "network", "ipc", "uts" };
+  oci_config *c = config_with (all, 3);
+  struct ns_identity a, b;
+  casing_error_t err = NULL;
+  char self_path[64];
+
+  CHECK (namespace_identity_of_path ("/proc/self/ns/net", &a, &err) == 0);
+  CHECK (namespace_identity_current ("net", &b, &err) == 0);
+  CHECK (namespace_identity_equal (&a, &b));
+  CHECK (namespace_identity_current ("ipc", &b, &err) == 0);
+  CHECK (! namespace_identity_equal (&a, &b));
+  CHECK (namespace_identity_of_path ("/etc/hostname", &a, &err) < 0 && strstr (err->msg, "not a namespace"));
+  casing_error_release (&err);
+
+  CHECK (namespace_is_runtimes ("network", &err) < 0 && strstr (err->msg, "not recorded"));
+  casing_error_release (&err);
+  CHECK (namespaces_record_runtime (&err) == 0);
+  CHECK (namespace_is_runtimes ("network", &err) == 1);
+  CHECK (namespace_is_runtimes ("uts", &err) == 1);
+  CHECK (namespace_is_runtimes ("mount", &err) < 0);
+  casing_error_release (&err);
+
+  /* new namespaces: nothing to compare */
+  CHECK (sysctl_check_not_runtime_ns (c, "net.ipv4.ip_forward", &err) == 0);
+  /* joined by a path naming our own, under any name */
+  snprintf (self_path, sizeof self_path, "/proc/%d/ns/net", (int) getpid ());
+  c->linux_->namespaces[0].path = self_path;
+  CHECK (sysctl_check_not_runtime_ns (c, "net.ipv4.ip_forward", &err) < 0);
+  CHECK (err && strstr (err->msg, "runtime's own network namespace") && strstr (err->msg, "net.ipv4.ip_forward"));
+  casing_error_release (&err);
+  CHECK (sysctl_check_not_runtime_ns (c, "kernel.shmmax", &err) == 0); /* ipc is new */
+  c->linux_->namespaces[1].path = (char *) "/proc/self/ns/ipc";
+  CHECK (sysctl_check_not_runtime_ns (c, "kernel.shmmax", &err) < 0);
+  casing_error_release (&err);
+  c->linux_->namespaces[2].path = (char *) "/proc/self/ns/uts";
+  CHECK (sysctl_check_not_runtime_ns (c, "kernel.domainname", &err) < 0);
+  casing_error_release (&err);
+  free_config (c);
+}
+
 static void
 test_namespaces (void)
 {
@@ -171,6 +218,7 @@ main (void)
 {
   test_normalize ();
   test_sysctl ();
+  test_sysctl_runtime_namespaces ();
   test_namespaces ();
   test_timens_personality_idmap ();
   return unit_report ("test_isolation_logic");
