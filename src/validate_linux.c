@@ -171,6 +171,10 @@ check_sysctl (const oci_config *c, struct problem_list *out)
         problems_add (out, PROBLEM_ERROR, path,
                       "only keys namespaced for the container's namespaces can be set",
                       "%s", err ? err->msg : "not allowed");
+      else if (sysctl_check_not_runtime_ns (c, s->items[i].key, &err) < 0)
+        problems_add (out, PROBLEM_ERROR, path,
+                      "join a namespace of the container's own, or leave the sysctl out",
+                      "%s", err ? err->msg : "not allowed");
     }
 }
 

@@ -129,9 +129,10 @@ dir_make (struct cgroup_dir *d, casing_error_t *err)
 int
 cgroup_for_each_child (int dfd, const char *full, cgroup_child_fn fn, void *data, casing_error_t *err)
 {
-  int fd = dup (dfd);
+  /* Close-on-exec from the start, not only once fdopendir sets it. */
+  int fd = fcntl (dfd, F_DUPFD_CLOEXEC, 0);
   if (fd < 0)
-    return casing_error_errno (err, "dup");
+    return casing_error_errno (err, "duplicate the fd of `%s`", full);
   cleanup_dir DIR *dir = fdopendir (fd);
   if (dir == NULL)
     {

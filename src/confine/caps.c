@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -13,16 +14,47 @@
 #include "caps.h"
 #include "confine.h"
 
+/* The name of capability `v`, or "capability N" (in `buf`) for one the
+ * running kernel knows and our table does not: cap_last_cap may be above
+ * the last name we have. */
+const char *
+caps_name_of (int v, char *buf, size_t len)
+{
+  const char *const *names = caps_known_names ();
+
+  for (int i = 0; v >= 0 && names[i]; i++)
+    if (i == v)
+      return names[i];
+  snprintf (buf, len, "capability %d", v);
+  return buf;
+}
+
+/* `now`: the bounding set before, so that only what is there is dropped;
+ * `last`: the highest capability of the running kernel. */
+int
+caps_drop_bounding (uint64_t keep, uint64_t now, int last, casing_error_t *err)
+{
+  for (int v = 0; v <= last && v < 64; v++)
+    {
+      if ((keep & (1ULL << v)) || !(now & (1ULL << v)))
+        continue;
+      char buf[32];
+      if (prctl (PR_CAPBSET_DROP, v, 0, 0, 0) < 0)
+        return casing_error_errno (err, "process.capabilities.bounding: drop %s", caps_name_of (v, buf, sizeof buf));
+    }
+  return 0;
+}
+
 #ifdef HAVE_LIBCAP
 
 static void
 warn_dropped (const char *set, uint64_t dropped, const char *why)
 {
-  const char *const *names = caps_known_names ();
+  char buf[32];
   for (int i = 0; i < 64; i++)
     if (dropped & (1ULL << i))
-      log_warning ("process.capabilities.%s: %s cannot be granted (%s), skipped", set, names[i] ? names[i] : "?",
-                   why);
+      log_warning ("process.capabilities.%s: %s cannot be granted (%s), skipped", set,
+                   caps_name_of (i, buf, sizeof buf), why);
 }
 
 static uint64_t
@@ -81,22 +113,6 @@ bounding_now (void)
   return m;
 }
 
-/* `now`: the bounding set before, so that only what is there is dropped. */
-static int
-drop_bounding (uint64_t keep, uint64_t now, casing_error_t *err)
-{
-  int last = caps_last_cap ();
-
-  for (int v = 0; v <= last; v++)
-    {
-      if ((keep & (1ULL << v)) || !(now & (1ULL << v)))
-        continue;
-      if (prctl (PR_CAPBSET_DROP, v, 0, 0, 0) < 0)
-        return casing_error_errno (err, "process.capabilities.bounding: drop %s", caps_known_names ()[v]);
-    }
-  return 0;
-}
-
 static int
 set_ambient (uint64_t ambient, casing_error_t *err)
 {
@@ -104,10 +120,13 @@ set_ambient (uint64_t ambient, casing_error_t *err)
 
   if (prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
     return casing_error_errno (err, "process.capabilities.ambient: clear");
-  for (int v = 0; v <= last; v++)
+  for (int v = 0; v <= last && v < 64; v++)
     if ((ambient & (1ULL << v)) && prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, v, 0, 0) < 0)
-      log_warning ("process.capabilities.ambient: cannot raise %s: %s", caps_known_names ()[v],
-                   strerror (errno));
+      {
+        char buf[32];
+        log_warning ("process.capabilities.ambient: cannot raise %s: %s", caps_name_of (v, buf, sizeof buf),
+                     strerror (errno));
+      }
   return 0;
 }
 
@@ -144,7 +163,7 @@ caps_apply_begin (const oci_capabilities *caps, struct caps_masks *plan, casing_
       return 0;
     }
   bounding = bounding_now ();
-  if (drop_bounding (plan->bounding, bounding, err) < 0)
+  if (caps_drop_bounding (plan->bounding, bounding, caps_last_cap (), err) < 0)
     return -1;
   bounding &= plan->bounding;
 

@@ -19,6 +19,14 @@ int cap_from_name_strict (const char *name);
 /* The highest capability the running kernel knows (cap_last_cap). */
 int caps_last_cap (void);
 
+/* "CAP_XXX", or "capability N" written in `buf` when our table has no
+ * name for `v` (a kernel newer than casing). */
+const char *caps_name_of (int v, char *buf, size_t len);
+/* Drop from the bounding set every capability up to `last` that is in
+ * `now` and not in `keep` (exposed for tests: `last` is the running
+ * kernel's caps_last_cap() in the runtime). */
+int caps_drop_bounding (uint64_t keep, uint64_t now, int last, casing_error_t *err);
+
 /* The five sets as bit masks, resolved against the running kernel:
  * unknown names fail, names the kernel lacks are dropped with a warning. */
 struct caps_masks

@@ -83,87 +83,168 @@ fail:
   _exit (127);
 }
 
+/* How long the hook may still run: a monotonic deadline, when it has a
+ * timeout. */
+struct hook_clock
+{
+  bool bounded;
+  struct timespec deadline;
+};
+
+static void
+hook_clock_start (struct hook_clock *c, const oci_hook *hook)
+{
+  c->bounded = hook->has_timeout && hook->timeout > 0;
+  if (! c->bounded)
+    return;
+  clock_gettime (CLOCK_MONOTONIC, &c->deadline);
+  c->deadline.tv_sec += hook->timeout > 86400 * 365 ? 86400 * 365 : hook->timeout;
+}
+
+/* poll(2) timeout in ms: -1 without a deadline, 0 once it has passed. */
 static int
-wait_with_timeout (pid_t pid, const oci_hook *hook, int *status, bool *timed_out,
-                   casing_error_t *err)
+hook_clock_left_ms (const struct hook_clock *c)
+{
+  struct timespec now;
+  long long ms;
+
+  if (! c->bounded)
+    return -1;
+  clock_gettime (CLOCK_MONOTONIC, &now);
+  ms = (c->deadline.tv_sec - now.tv_sec) * 1000LL + (c->deadline.tv_nsec - now.tv_nsec) / 1000000;
+  return ms <= 0 ? 0 : ms > 86400000 ? 86400000 : (int) ms;
+}
+
+/* The state still to be written to the hook's stdin, the write end of a
+ * non-blocking pipe (-1 once closed). */
+struct hook_feed
+{
+  int fd;
+  const char *data;
+  size_t len, off;
+};
+
+/* Write what the pipe takes now.  1: more to write later; 0: done (all of
+ * it written, or nobody left to read it: a hook may ignore its stdin);
+ * -1: a real write error. */
+static int
+feed_some (struct hook_feed *f, const oci_hook *hook, casing_error_t *err)
+{
+  while (f->off < f->len)
+    {
+      ssize_t n = write (f->fd, f->data + f->off, f->len - f->off);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0 && errno == EAGAIN)
+        return 1;
+      if (n < 0 && errno == EPIPE)
+        return 0;
+      if (n < 0)
+        return casing_error_errno (err, "hook `%s`: write the state to its stdin", hook->path);
+      f->off += (size_t) n;
+    }
+  return 0;
+}
+
+static void
+feed_close (struct hook_feed *f)
+{
+  if (f->fd >= 0)
+    close (f->fd);
+  f->fd = -1;
+}
+
+/* Feed the state while waiting for the hook to exit, so that neither a
+ * state larger than a pipe holds nor a hook that never reads it can block
+ * us: the writes are non-blocking, driven by poll(2) together with the
+ * hook's pidfd.  Once the hook has exited, what it did not read is dropped
+ * (a process it left behind may hold its stdin open forever).  Without a
+ * pidfd (kernel < 5.3) only the pipe is watched.  Returns -1 on a write or
+ * poll error, with the hook killed: it must not act on part of a state. */
+static int
+feed_and_wait (pid_t pid, const oci_hook *hook, struct hook_feed *f, bool *timed_out,
+               casing_error_t *err)
 {
   cleanup_close int pidfd = pidfd_open (pid, 0);
-  struct pollfd p;
-  int r;
+  struct hook_clock clock;
+  int r = 0;
 
+  hook_clock_start (&clock, hook);
   *timed_out = false;
-  if (pidfd >= 0 && hook->has_timeout && hook->timeout > 0)
+  while (f->fd >= 0 || pidfd >= 0)
     {
-      p.fd = pidfd;
-      p.events = POLLIN;
-      do
-        r = poll (&p, 1, hook->timeout > 86400 ? 86400000 : (int) hook->timeout * 1000);
-      while (r < 0 && errno == EINTR);
-      if (r == 0)
-        {
-          *timed_out = true;
-          pidfd_send_signal (pidfd, SIGKILL, NULL, 0);
-        }
+      struct pollfd p[2] = { { .fd = f->fd, .events = POLLOUT }, { .fd = pidfd, .events = POLLIN } };
+      int left = hook_clock_left_ms (&clock);
+      int n = left == 0 ? 0 : poll (p, 2, left);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        r = casing_error_errno (err, "hook `%s`: poll", hook->path);
+      *timed_out = n == 0;
+      if (n <= 0 || p[1].revents)
+        break; /* an error, the timeout, or the hook exited */
+      if (p[0].revents & POLLOUT)
+        r = feed_some (f, hook, err);
+      else
+        r = 0; /* POLLERR: its read end is closed everywhere */
+      if (r <= 0)
+        feed_close (f);
+      if (r < 0)
+        break;
     }
+  if (*timed_out || r < 0)
+    {
+      if (pidfd >= 0)
+        (void) pidfd_send_signal (pidfd, SIGKILL, NULL, 0);
+      else
+        (void) kill (pid, SIGKILL);
+    }
+  feed_close (f);
+  return r;
+}
+
+static int
+reap (pid_t pid, const oci_hook *hook, int *status, casing_error_t *err)
+{
   while (waitpid (pid, status, 0) < 0)
     if (errno != EINTR)
       return casing_error_errno (err, "wait for hook `%s`", hook->path);
   return 0;
 }
 
-/* Hand the state to the hook without ever blocking on a hook that does not
- * read its stdin: the pipe is made large enough and written non-blocking. */
+/* A hook that exits without reading its stdin must not kill us with
+ * SIGPIPE: it is blocked while we feed the state, and the one it raised is
+ * then discarded.  (Ignoring it would be inherited by the container across
+ * execve.) */
 static void
-feed_state (int fd, const char *state_json)
+sigpipe_block (sigset_t *old)
 {
-  const struct timespec no_wait = { 0, 0 };
-  size_t len = state_json ? strlen (state_json) : 0;
-  sigset_t pipe_set, old;
+  sigset_t pipe_set;
 
-  if (len == 0)
-    return;
-  if (len > 65536)
-    (void) fcntl (fd, F_SETPIPE_SZ, (int) len);
-  (void) fcntl (fd, F_SETFL, O_NONBLOCK);
-  /* A hook that exits without reading its stdin must not kill us with
-   * SIGPIPE: block it around the write and discard the one it raised.
-   * (Ignoring it would be inherited by the container across execve.) */
   sigemptyset (&pipe_set);
   sigaddset (&pipe_set, SIGPIPE);
-  sigprocmask (SIG_BLOCK, &pipe_set, &old);
-  (void) write_all (fd, state_json, len);
-  while (sigtimedwait (&pipe_set, NULL, &no_wait) > 0)
-    ;
-  sigprocmask (SIG_SETMASK, &old, NULL);
+  sigprocmask (SIG_BLOCK, &pipe_set, old);
 }
 
-int
-hook_run (const oci_hook *hook, enum hook_kind kind, size_t index, const char *state_json,
-          casing_error_t *err)
+static void
+sigpipe_restore (const sigset_t *old)
 {
-  cleanup_close int in_r = -1, in_w = -1, err_r = -1, err_w = -1;
-  int fds[2], status = 0, child_errno = 0;
-  bool timed_out;
-  pid_t pid;
+  const struct timespec no_wait = { 0, 0 };
+  sigset_t pipe_set;
 
-  if (pipe2 (fds, O_CLOEXEC) < 0)
-    return casing_error_errno (err, "pipe");
-  in_r = fds[0], in_w = fds[1];
-  if (pipe2 (fds, O_CLOEXEC) < 0)
-    return casing_error_errno (err, "pipe");
-  err_r = fds[0], err_w = fds[1];
-  pid = fork ();
-  if (pid < 0)
-    return casing_error_errno (err, "fork for hook `%s`", hook->path);
-  if (pid == 0)
-    hook_child (hook, in_r, err_w);
-  close (steal_fd (&err_w));
-  close (steal_fd (&in_r));
-  feed_state (in_w, state_json);
-  close (steal_fd (&in_w));
-  if (wait_with_timeout (pid, hook, &status, &timed_out, err) < 0)
-    return -1;
-  if (read (err_r, &child_errno, sizeof child_errno) == (ssize_t) sizeof child_errno)
+  sigemptyset (&pipe_set);
+  sigaddset (&pipe_set, SIGPIPE);
+  while (sigtimedwait (&pipe_set, NULL, &no_wait) > 0)
+    ;
+  sigprocmask (SIG_SETMASK, old, NULL);
+}
+
+static int
+hook_outcome (const oci_hook *hook, enum hook_kind kind, size_t index, int status, bool timed_out,
+              int child_errno, casing_error_t *err)
+{
+  if (child_errno)
     return casing_error_set (err, child_errno, "%s hook #%zu: exec `%s`", hook_kind_name (kind),
                              index, hook->path);
   if (timed_out)
@@ -176,6 +257,45 @@ hook_run (const oci_hook *hook, enum hook_kind kind, size_t index, const char *s
     return casing_error_set (err, 0, "%s hook #%zu `%s`: exit status %d", hook_kind_name (kind),
                              index, hook->path, WEXITSTATUS (status));
   return 0;
+}
+
+int
+hook_run (const oci_hook *hook, enum hook_kind kind, size_t index, const char *state_json,
+          casing_error_t *err)
+{
+  cleanup_close int in_r = -1, in_w = -1, err_r = -1, err_w = -1;
+  struct hook_feed feed = { .fd = -1, .data = state_json ? state_json : "" };
+  int fds[2], status = 0, child_errno = 0, r;
+  bool timed_out;
+  sigset_t old;
+  pid_t pid;
+
+  if (pipe2 (fds, O_CLOEXEC) < 0)
+    return casing_error_errno (err, "pipe");
+  in_r = fds[0], in_w = fds[1];
+  /* Only our end is non-blocking: the hook reads as it likes. */
+  if (fcntl (in_w, F_SETFL, O_NONBLOCK) < 0)
+    return casing_error_errno (err, "hook `%s`: make its stdin pipe non-blocking", hook->path);
+  if (pipe2 (fds, O_CLOEXEC) < 0)
+    return casing_error_errno (err, "pipe");
+  err_r = fds[0], err_w = fds[1];
+  pid = fork ();
+  if (pid < 0)
+    return casing_error_errno (err, "fork for hook `%s`", hook->path);
+  if (pid == 0)
+    hook_child (hook, in_r, err_w);
+  close (steal_fd (&err_w));
+  close (steal_fd (&in_r));
+  feed.fd = steal_fd (&in_w);
+  feed.len = strlen (feed.data);
+  sigpipe_block (&old);
+  r = feed_and_wait (pid, hook, &feed, &timed_out, err);
+  sigpipe_restore (&old);
+  if (reap (pid, hook, &status, r < 0 ? NULL : err) < 0 || r < 0)
+    return casing_error_prefix (err, "%s hook #%zu", hook_kind_name (kind), index);
+  if (read (err_r, &child_errno, sizeof child_errno) != (ssize_t) sizeof child_errno)
+    child_errno = 0;
+  return hook_outcome (hook, kind, index, status, timed_out, child_errno, err);
 }
 
 int

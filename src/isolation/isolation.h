@@ -5,7 +5,9 @@
  * The container setup (src/container/) calls these in this order:
  *
  *   parent, before clone:  namespaces_prepare_parent()     (pid ns path,
- *                                                           new time ns + offsets)
+ *                                                           new time ns + offsets,
+ *                                                           record of the runtime's
+ *                                                           net/ipc/uts namespaces)
  *                          rootfs_prepare_parent()         (idmapped mounts; the fds
  *                                                           are inherited by the child)
  *   clone3 (flags = namespaces_clone_flags())
@@ -65,15 +67,31 @@ struct rootfs_context
  * put it in its cgroups, so the namespace is rooted at the container's). */
 int namespaces_clone_flags (const oci_config *config, casing_error_t *err);
 bool config_has_namespace (const oci_config *config, const char *type);
+/* Also records the runtime's own network, ipc and uts namespaces
+ * (namespaces_record_runtime) for the child's checks. */
 int namespaces_prepare_parent (const oci_config *config, casing_error_t *err);
+/* Parent, before clone: remember which network, ipc and uts namespaces are
+ * the runtime's own (called by namespaces_prepare_parent). */
+int namespaces_record_runtime (casing_error_t *err);
+/* After joining: 1 when the caller is in the runtime's own namespace of
+ * `type` ("network", "ipc", "uts"), compared by identity with the record;
+ * 0 when not; -1 when unknown (nothing recorded: callers refuse). */
+int namespace_is_runtimes (const char *type, casing_error_t *err);
 int namespaces_join_paths (const oci_config *config, casing_error_t *err);
 int userns_write_mappings (pid_t pid, const oci_config *config, casing_error_t *err);
 int netdevices_move (pid_t pid, const oci_config *config, casing_error_t *err);
 int uts_apply (const oci_config *config, casing_error_t *err);
+/* Child, after namespaces_join_paths: refuses every key whose namespace
+ * is the runtime's own (namespace_is_runtimes), then writes them all. */
 int sysctl_apply (const oci_config *config, casing_error_t *err);
 /* Whether linux.sysctl key `key` may be set with this config's namespaces
  * (pure: for `casing check`).  0 or -1 with a message naming the key. */
 int sysctl_check_allowed (const oci_config *config, const char *key, casing_error_t *err);
+/* For the validation (`casing check`, create): -1 when the namespace `key`
+ * belongs to is joined by a path that leads to the caller's (the
+ * runtime's) own namespace, compared by identity.  The child repeats the
+ * check on the namespace it is really in (sysctl_apply). */
+int sysctl_check_not_runtime_ns (const oci_config *config, const char *key, casing_error_t *err);
 /* Absolute host path of root.path (relative to the bundle), checked to be a
  * directory. */
 int rootfs_resolve_path (const oci_config *config, const char *bundle, char **out, casing_error_t *err);

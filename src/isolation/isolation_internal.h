@@ -30,6 +30,20 @@ int namespace_open_checked (const char *path, const struct namespace_def *d, con
                             casing_error_t *err);
 bool namespace_is_current (const char *path, const char *proc_name);
 
+/* What makes a namespace itself, whatever path names it: the nsfs inode. */
+struct ns_identity
+{
+  dev_t dev;
+  ino_t ino;
+};
+/* Identity of the namespace a file leads to (/proc/PID/ns/X, a bind mount
+ * of one): fails unless it is a namespace file. */
+int namespace_identity_of_path (const char *path, struct ns_identity *out, casing_error_t *err);
+/* Identity of the caller's own namespace `proc_name` ("net"), read through
+ * the verified procfs (never a /proc the container config may have shaped). */
+int namespace_identity_current (const char *proc_name, struct ns_identity *out, casing_error_t *err);
+bool namespace_identity_equal (const struct ns_identity *a, const struct ns_identity *b);
+
 /* ---- timens.c ---- */
 /* "monotonic 5 0\nboottime 7 0\n" for /proc/self/timens_offsets; NULL if none. */
 char *timens_format_offsets (const oci_time_offsets *t);

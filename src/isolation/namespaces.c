@@ -8,10 +8,13 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
+#include <linux/magic.h>
 #include <linux/nsfs.h>
 
 #include "isolation_internal.h"
+#include "../procfs.h"
 #include "../utils.h"
 
 #ifndef CLONE_NEWTIME
@@ -211,6 +214,94 @@ namespace_is_current (const char *path, const char *nsname)
   return stat (path, &a) == 0 && stat (self, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
+bool
+namespace_identity_equal (const struct ns_identity *a, const struct ns_identity *b)
+{
+  return a->dev == b->dev && a->ino == b->ino;
+}
+
+/* `fd` must be open on nsfs: a regular file (or anything a path could be
+ * swapped for) has an inode number too, but it names no namespace. */
+static int
+identity_of_fd (int fd, const char *what, struct ns_identity *out, casing_error_t *err)
+{
+  struct statfs sfs;
+  struct stat st;
+
+  if (fstatfs (fd, &sfs) < 0 || fstat (fd, &st) < 0)
+    return casing_error_errno (err, "stat namespace `%s`", what);
+  if (sfs.f_type != NSFS_MAGIC)
+    return casing_error_set (err, EINVAL, "`%s` is not a namespace file", what);
+  *out = (struct ns_identity){ .dev = st.st_dev, .ino = st.st_ino };
+  return 0;
+}
+
+int
+namespace_identity_of_path (const char *path, struct ns_identity *out, casing_error_t *err)
+{
+  cleanup_close int fd = open (path, O_RDONLY | O_CLOEXEC);
+
+  if (fd < 0)
+    return casing_error_errno (err, "open namespace `%s`", path);
+  return identity_of_fd (fd, path, out, err);
+}
+
+/* The ns directory comes from the verified procfs; only its last step, the
+ * magic link to the namespace, is followed. */
+int
+namespace_identity_current (const char *proc_name, struct ns_identity *out, casing_error_t *err)
+{
+  cleanup_close int dirfd = procfs_open_verified ("thread-self/ns", O_PATH | O_DIRECTORY, err);
+  cleanup_close int fd = -1;
+  char what[64];
+
+  if (dirfd < 0)
+    return -1;
+  snprintf (what, sizeof what, "/proc/thread-self/ns/%s", proc_name);
+  fd = openat (dirfd, proc_name, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return casing_error_errno (err, "open `%s`", what);
+  return identity_of_fd (fd, what, out, err);
+}
+
+/* The runtime's own namespaces, recorded by the parent before clone; the
+ * child inherits this copy, so after joining namespaces by path it can
+ * still tell whether it ended up in the runtime's (the host's). */
+static const char *const runtime_ns_types[] = { "network", "ipc", "uts" };
+static struct ns_identity runtime_ns[sizeof runtime_ns_types / sizeof runtime_ns_types[0]];
+static bool runtime_ns_recorded;
+
+int
+namespaces_record_runtime (casing_error_t *err)
+{
+  for (size_t i = 0; i < sizeof runtime_ns_types / sizeof runtime_ns_types[0]; i++)
+    if (namespace_identity_current (namespace_lookup (runtime_ns_types[i])->proc_name, &runtime_ns[i], err)
+        < 0)
+      return casing_error_prefix (err, "record the runtime's %s namespace", runtime_ns_types[i]);
+  runtime_ns_recorded = true;
+  return 0;
+}
+
+int
+namespace_is_runtimes (const char *type, casing_error_t *err)
+{
+  struct ns_identity now;
+
+  for (size_t i = 0; i < sizeof runtime_ns_types / sizeof runtime_ns_types[0]; i++)
+    {
+      if (strcmp (type, runtime_ns_types[i]) != 0)
+        continue;
+      /* Fail closed: without the record nothing can be told apart. */
+      if (! runtime_ns_recorded)
+        return casing_error_set (err, EINVAL, "the runtime's %s namespace was not recorded before clone",
+                                 type);
+      if (namespace_identity_current (namespace_lookup (type)->proc_name, &now, err) < 0)
+        return -1;
+      return namespace_identity_equal (&now, &runtime_ns[i]) ? 1 : 0;
+    }
+  return casing_error_set (err, EINVAL, "no record of the runtime's `%s` namespace", type);
+}
+
 /* A pid namespace applies to the children of the process that enters it,
  * and time offsets can only be written before any process is in the new
  * time namespace (unshare moves only the children there): so both are done
@@ -222,6 +313,8 @@ namespaces_prepare_parent (const oci_config *config, casing_error_t *err)
   static const char *const types[] = { "pid", "time" };
 
   if (namespaces_validate (config, err) < 0)
+    return -1;
+  if (namespaces_record_runtime (err) < 0)
     return -1;
   for (size_t t = 0; t < 2; t++)
     {

@@ -109,9 +109,10 @@ read_link (struct nlmsghdr *h, void *data)
   if (h->nlmsg_type != RTM_NEWLINK)
     return 0;
   q->ifindex = ifi->ifi_index;
+  /* The name attribute is bounded by its payload, NUL or not. */
   for (struct rtattr *rta = IFLA_RTA (ifi); RTA_OK (rta, len); rta = RTA_NEXT (rta, len))
     if (rta->rta_type == IFLA_IFNAME)
-      snprintf (q->name, sizeof q->name, "%s", (char *) RTA_DATA (rta));
+      snprintf (q->name, sizeof q->name, "%.*s", (int) RTA_PAYLOAD (rta), (char *) RTA_DATA (rta));
   return 0;
 }
 
@@ -123,8 +124,9 @@ move_link (int nl, int ifindex, int netns_fd, const char *new_name, const char *
   struct nl_req r;
 
   nl_init (&r, RTM_NEWLINK, NLM_F_ACK, &ifi, sizeof ifi);
-  nl_add_attr (&r, IFLA_NET_NS_FD, &fd, sizeof fd);
-  nl_add_attr (&r, IFLA_IFNAME, new_name, strlen (new_name) + 1);
+  if (nl_add_attr (&r, IFLA_NET_NS_FD, &fd, sizeof fd, err) < 0
+      || nl_add_attr (&r, IFLA_IFNAME, new_name, strlen (new_name) + 1, err) < 0)
+    return casing_error_prefix (err, "%s", what);
   return nl_talk (nl, &r, NULL, NULL, what, err);
 }
 
@@ -140,11 +142,9 @@ link_up_and_addresses (int nl, int ifindex, const struct addr_list *l, const cha
       struct ifaddrmsg ifa = l->a[i].ifa;
       ifa.ifa_index = ifindex;
       nl_init (&r, RTM_NEWADDR, NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE, &ifa, sizeof ifa);
-      if (l->a[i].has_local)
-        nl_add_attr (&r, IFA_LOCAL, l->a[i].local, l->a[i].len);
-      if (l->a[i].has_address)
-        nl_add_attr (&r, IFA_ADDRESS, l->a[i].address, l->a[i].len);
-      if (nl_talk (nl, &r, NULL, NULL, what, err) < 0)
+      if ((l->a[i].has_local && nl_add_attr (&r, IFA_LOCAL, l->a[i].local, l->a[i].len, err) < 0)
+          || (l->a[i].has_address && nl_add_attr (&r, IFA_ADDRESS, l->a[i].address, l->a[i].len, err) < 0)
+          || nl_talk (nl, &r, NULL, NULL, what, err) < 0)
         return casing_error_prefix (err, "restore an address");
     }
   nl_init (&r, RTM_NEWLINK, NLM_F_ACK, &ifi, sizeof ifi);
@@ -164,6 +164,13 @@ netdevice_move_one (int netns_fd, const char *host_name, const char *new_name, c
   char what[128];
 
   snprintf (what, sizeof what, "linux.netDevices.%s", host_name);
+  /* Checked here too, not only by the caller: nothing is moved under a
+   * name the kernel would refuse or we could not send whole. */
+  if (new_name == NULL || new_name[0] == '\0')
+    return casing_error_set (err, EINVAL, "%s.name: empty", what);
+  if (strlen (new_name) >= IFNAMSIZ)
+    return casing_error_set (err, EINVAL, "%s.name: `%.*s...` is too long (at most %d bytes)", what,
+                             IFNAMSIZ - 1, new_name, IFNAMSIZ - 1);
   memset (&addrs, 0, sizeof addrs);
   addrs.ifindex = (int) if_nametoindex (host_name);
   if (addrs.ifindex == 0)
@@ -183,7 +190,8 @@ netdevice_move_one (int netns_fd, const char *host_name, const char *new_name, c
     {
       ifi.ifi_index = 0;
       nl_init (&r, RTM_GETLINK, 0, &ifi, sizeof ifi);
-      nl_add_attr (&r, IFLA_IFNAME, new_name, strlen (new_name) + 1);
+      if (nl_add_attr (&r, IFLA_IFNAME, new_name, strlen (new_name) + 1, err) < 0)
+        return casing_error_prefix (err, "%s: find the moved link", what);
     }
   if (nl_talk (nl_in, &r, read_link, &q, what, err) < 0)
     return casing_error_prefix (err, "find the moved link");

@@ -39,13 +39,19 @@ nl_init (struct nl_req *r, uint16_t type, uint16_t flags, const void *payload, s
   memcpy (NLMSG_DATA (&r->hdr), payload, len);
 }
 
+/* Append an attribute, or fail leaving `r` as it was: a request missing
+ * an attribute means something else to the kernel (a link moved without
+ * IFLA_IFNAME keeps its host name), so it must never be sent. */
 int
-nl_add_attr (struct nl_req *r, uint16_t type, const void *data, size_t len)
+nl_add_attr (struct nl_req *r, uint16_t type, const void *data, size_t len, casing_error_t *err)
 {
   size_t off = NLMSG_ALIGN (r->hdr.nlmsg_len);
-  struct rtattr *rta = (struct rtattr *) ((char *) r + off);
-  if (off + RTA_SPACE (len) > sizeof *r)
-    return -1;
+  struct rtattr *rta;
+
+  if (len > sizeof *r || RTA_LENGTH (len) > UINT16_MAX || off + RTA_SPACE (len) > sizeof *r)
+    return casing_error_set (err, EMSGSIZE, "netlink attribute %u of %zu bytes does not fit the request",
+                             (unsigned) type, len);
+  rta = (struct rtattr *) ((char *) r + off);
   rta->rta_type = type;
   rta->rta_len = RTA_LENGTH (len);
   memcpy (RTA_DATA (rta), data, len);

@@ -19,7 +19,8 @@ typedef int (*nl_callback) (struct nlmsghdr *h, void *data);
 
 int nl_open (casing_error_t *err);
 void nl_init (struct nl_req *r, uint16_t type, uint16_t flags, const void *payload, size_t len);
-int nl_add_attr (struct nl_req *r, uint16_t type, const void *data, size_t len);
+/* -1 (EMSGSIZE) when the attribute does not fit; `r` is then unchanged. */
+int nl_add_attr (struct nl_req *r, uint16_t type, const void *data, size_t len, casing_error_t *err);
 int nl_talk (int fd, struct nl_req *r, nl_callback cb, void *data, const char *what, casing_error_t *err);
 
 #endif

@@ -40,21 +40,50 @@ sysctl_namespace_for (const char *dotted)
   return NULL;
 }
 
+/* The namespace type (OCI name) key `key` belongs to, or NULL. */
+static const char *
+sysctl_key_namespace (const char *key)
+{
+  cleanup_free char *dotted = sysctl_dotted (key);
+  return sysctl_namespace_for (dotted);
+}
+
 int
 sysctl_check_allowed (const oci_config *config, const char *key, casing_error_t *err)
 {
-  cleanup_free char *dotted = NULL;
   const char *ns;
 
   if (key == NULL || key[0] == '\0' || strstr (key, "..") || key[0] == '/' || key[0] == '.')
     return casing_error_set (err, EINVAL, "linux.sysctl: invalid key `%s`", key ? key : "");
-  dotted = sysctl_dotted (key);
-  ns = sysctl_namespace_for (dotted);
+  ns = sysctl_key_namespace (key);
   if (ns == NULL)
     return casing_error_set (err, EPERM, "linux.sysctl: `%s` is not namespaced: it would change the host",
                              key);
   if (! config_has_namespace (config, ns))
     return casing_error_set (err, EPERM, "linux.sysctl: `%s` requires a `%s` namespace", key, ns);
+  return 0;
+}
+
+/* A namespace joined by path may be the runtime's own (/proc/self/ns/net,
+ * a bind mount of /proc/1/ns/net...): its sysctls are the host's.  Which
+ * namespace a path leads to is told by identity, never by name. */
+int
+sysctl_check_not_runtime_ns (const oci_config *config, const char *key, casing_error_t *err)
+{
+  const char *type = sysctl_key_namespace (key);
+  const oci_namespace *ns = type ? config_get_namespace (config, type) : NULL;
+  struct ns_identity joined, own;
+
+  if (ns == NULL || ns->path == NULL)
+    return 0; /* a new namespace, or refused by sysctl_check_allowed */
+  if (namespace_identity_of_path (ns->path, &joined, err) < 0
+      || namespace_identity_current (namespace_lookup (type)->proc_name, &own, err) < 0)
+    return casing_error_prefix (err, "linux.sysctl: `%s`", key);
+  if (namespace_identity_equal (&joined, &own))
+    return casing_error_set (err, EPERM,
+                             "linux.sysctl: `%s` would be written in the runtime's own %s namespace "
+                             "(the host's): linux.namespaces[%zu].path `%s` is that namespace",
+                             key, type, (size_t) (ns - config->linux_->namespaces), ns->path);
   return 0;
 }
 
@@ -72,19 +101,42 @@ sysctl_proc_path (const char *key)
   return p;
 }
 
+/* In the child, once every namespace is joined: the authoritative check.
+ * Whatever the paths led to when they were validated, what counts is the
+ * namespace we are in now, compared with the runtime's, recorded before
+ * clone (namespaces_record_runtime). */
+static int
+sysctl_check_key_here (const oci_config *config, const char *key, casing_error_t *err)
+{
+  int own;
+
+  if (sysctl_check_allowed (config, key, err) < 0)
+    return -1;
+  own = namespace_is_runtimes (sysctl_key_namespace (key), err);
+  if (own < 0)
+    return casing_error_prefix (err, "linux.sysctl: `%s`", key);
+  if (own)
+    return casing_error_set (err, EPERM,
+                             "linux.sysctl: `%s`: the container is in the runtime's own %s namespace "
+                             "(the host's): refusing to write it",
+                             key, sysctl_key_namespace (key));
+  return 0;
+}
+
 int
 sysctl_apply (const oci_config *config, casing_error_t *err)
 {
   const oci_map *m = config->linux_ ? config->linux_->sysctl : NULL;
 
+  /* Every key is checked before any is written. */
+  for (size_t i = 0; m && i < m->len; i++)
+    if (sysctl_check_key_here (config, m->items[i].key, err) < 0)
+      return -1;
   for (size_t i = 0; m && i < m->len; i++)
     {
       const char *value = m->items[i].value ? m->items[i].value : "";
-      cleanup_free char *path = NULL;
+      cleanup_free char *path = sysctl_proc_path (m->items[i].key);
 
-      if (sysctl_check_allowed (config, m->items[i].key, err) < 0)
-        return -1;
-      path = sysctl_proc_path (m->items[i].key);
       /* procfs_write_verified refuses anything that is not procfs: a
        * bind-mounted lookalike of /proc/sys cannot take the value. */
       if (procfs_write_verified (path, value, strlen (value), err) < 0)

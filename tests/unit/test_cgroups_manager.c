@@ -3,8 +3,12 @@
  * lifecycle: create, enter a forked child, apply and read back, freeze,
  * save/load, update, destroy, and nothing left in any hierarchy.
  * Needs root; skipped (77) otherwise. */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -206,6 +210,66 @@ test_failed_create (void)
   CHECK (access ("/sys/fs/cgroup/memory/casing-unit-fail", F_OK) < 0);
 }
 
+/* Every fd the walk opened and holds while it calls back (its own copy of
+ * the directory included) is close-on-exec: a callback that spawns
+ * anything leaks none.  Fds we inherited are not the walk's: left out. */
+#define MAX_SEEN_FD 4096
+static bool fd_before[MAX_SEEN_FD];
+
+static void
+note_open_fds (void)
+{
+  cleanup_dir DIR *d = opendir ("/proc/self/fd");
+  struct dirent *de;
+
+  while (d && (de = readdir (d)))
+    if (de->d_name[0] != '.' && atoi (de->d_name) != dirfd (d) && atoi (de->d_name) < MAX_SEEN_FD)
+      fd_before[atoi (de->d_name)] = true;
+}
+
+static int
+new_fds_all_cloexec (int dfd, const char *name, int sub, const char *subfull, void *data, casing_error_t *err)
+{
+  cleanup_dir DIR *d = opendir ("/proc/self/fd");
+  struct dirent *de;
+  int *bad = data;
+
+  (void) dfd, (void) name, (void) sub, (void) subfull, (void) err;
+  while (d && (de = readdir (d)))
+    {
+      int fd = atoi (de->d_name), flags;
+      if (de->d_name[0] == '.' || fd == dirfd (d) || (fd < MAX_SEEN_FD && fd_before[fd]))
+        continue;
+      flags = fcntl (fd, F_GETFD);
+      if (flags >= 0 && !(flags & FD_CLOEXEC))
+        {
+          fprintf (stderr, "fd %d, opened by the walk, is not close-on-exec\n", fd);
+          (*bad)++;
+        }
+    }
+  return 0;
+}
+
+static void
+test_walk_fds_cloexec (void)
+{
+  char dir[] = "/tmp/casing-walk-XXXXXX", sub[64];
+  casing_error_t err = NULL;
+  int dfd, bad = 0;
+
+  CHECK (mkdtemp (dir) != NULL);
+  snprintf (sub, sizeof sub, "%s/child", dir);
+  CHECK (mkdir (sub, 0700) == 0);
+  dfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  CHECK (dfd >= 0);
+  note_open_fds ();
+  CHECK (cgroup_for_each_child (dfd, dir, new_fds_all_cloexec, &bad, &err) == 0);
+  CHECK (bad == 0);
+  close (dfd);
+  rmdir (sub);
+  rmdir (dir);
+}
+
 int
 main (void)
 {
@@ -216,5 +280,6 @@ main (void)
     }
   test_lifecycle ();
   test_failed_create ();
+  test_walk_fds_cloexec ();
   return unit_report ("test_cgroups_manager");
 }

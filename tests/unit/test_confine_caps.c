@@ -60,6 +60,45 @@ test_names (void)
   CHECK (caps_last_cap () >= CAP_CHECKPOINT_RESTORE);
 }
 
+/* A kernel newer than our name table (cap_last_cap above 40): the error
+ * for a capability we have no name for must still be well-formed. */
+static void
+test_unnamed_capability (void)
+{
+  casing_error_t err = NULL;
+  int n = 0;
+
+  while (caps_known_names ()[n])
+    n++;
+  /* Capability 63 is far past any kernel's last: PR_CAPBSET_DROP fails
+   * with EINVAL, which exercises the error path without dropping anything. */
+  CHECK (caps_drop_bounding (~(1ULL << 63), 1ULL << 63, 63, &err) < 0);
+  CHECK_ERR (err, "process.capabilities.bounding: drop capability 63");
+  CHECK (caps_drop_bounding (~(1ULL << n), 1ULL << n, n, &err) < 0);
+  {
+    char want[64];
+    snprintf (want, sizeof want, "drop capability %d", n);
+    CHECK_ERR (err, want);
+  }
+}
+
+/* A known capability keeps its name in the message: without an effective
+ * CAP_SETPCAP the drop fails with EPERM (in a child: nothing is lost). */
+static void
+named_drop_error_child (void *arg)
+{
+  struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+  struct __user_cap_data_struct d[2];
+  casing_error_t err = NULL;
+  (void) arg;
+
+  syscall (SYS_capget, &h, d);
+  d[0].effective = d[1].effective = 0;
+  CHECK (syscall (SYS_capset, &h, d) == 0);
+  CHECK (caps_drop_bounding (~(1ULL << CAP_KILL), 1ULL << CAP_KILL, caps_last_cap (), &err) < 0);
+  CHECK_ERR (err, "process.capabilities.bounding: drop CAP_KILL");
+}
+
 struct apply_case
 {
   const oci_capabilities *caps;
@@ -160,6 +199,7 @@ int
 main (void)
 {
   test_names ();
+  test_unnamed_capability ();
 #ifndef HAVE_LIBCAP
   {
     static const char *one[] = { "CAP_KILL" };
@@ -174,5 +214,7 @@ main (void)
   test_apply ();
   if (geteuid () == 0)
     CHECK_CHILD_OK (inheritable_leak_child, NULL);
+  if (geteuid () == 0)
+    CHECK_CHILD_OK (named_drop_error_child, NULL);
   return test_summary ("test_confine_caps");
 }

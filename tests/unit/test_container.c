@@ -5,8 +5,12 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <linux/capability.h>
+#include <stdbool.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "container/container_internal.h"
@@ -131,6 +135,107 @@ test_hooks (void)
   casing_error_release (&err);
 }
 
+/* A state far larger than a pipe holds (8 MiB): the hook gets all of it,
+ * read late and slowly or not at all, and never blocks us. */
+static char *
+big_state (size_t len)
+{
+  char *s = xmalloc0 (len + 1);
+  memset (s, 'x', len);
+  memcpy (s, "{\"a\":\"", 6);
+  memcpy (s + len - 2, "\"}", 2);
+  return s;
+}
+
+static bool
+file_holds (const char *path, const char *want)
+{
+  cleanup_free char *got = NULL;
+  size_t n = 0;
+  return read_all_file (path, &got, &n, NULL) == 0 && n == strlen (want) && memcmp (got, want, n) == 0;
+}
+
+static double
+seconds_since (const struct timespec *t0)
+{
+  struct timespec t;
+  clock_gettime (CLOCK_MONOTONIC, &t);
+  return (t.tv_sec - t0->tv_sec) + (t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void
+hooks_large_state_child (bool drop_sys_resource)
+{
+  char dir[] = "/tmp/casing-hook-XXXXXX", out[64], script[256], holder[256], pidf[64];
+  char *state = big_state (8 << 20);
+  char *reader[] = { "sh", "-c", script };
+  char *deaf[] = { "sh", "-c", "exit 0" };
+  char *hold[] = { "sh", "-c", holder };
+  char *stuck[] = { "sh", "-c", "exec sleep 30" };
+  oci_hook r = { .path = (char *) "/bin/sh", .args = reader, .args_len = 3 };
+  oci_hook d = { .path = (char *) "/bin/sh", .args = deaf, .args_len = 3 };
+  oci_hook h = { .path = (char *) "/bin/sh", .args = hold, .args_len = 3 };
+  oci_hook s = { .path = (char *) "/bin/sh", .args = stuck, .args_len = 3, .has_timeout = true, .timeout = 1 };
+  casing_error_t err = NULL;
+  struct timespec t0;
+  cleanup_free char *bg = NULL;
+
+  /* Without CAP_SYS_RESOURCE (a rootless runtime) no pipe can grow past
+   * fs.pipe-max-size: the state cannot simply be left in the pipe. */
+  if (drop_sys_resource)
+    {
+      struct __user_cap_header_struct hd = { _LINUX_CAPABILITY_VERSION_3, 0 };
+      struct __user_cap_data_struct cd[2];
+      syscall (SYS_capget, &hd, cd);
+      cd[CAP_SYS_RESOURCE / 32].effective &= ~(1U << (CAP_SYS_RESOURCE % 32));
+      CHECK (syscall (SYS_capset, &hd, cd) == 0);
+    }
+  CHECK (mkdtemp (dir) != NULL);
+  snprintf (out, sizeof out, "%s/stdin", dir);
+  snprintf (pidf, sizeof pidf, "%s/bg.pid", dir);
+  snprintf (script, sizeof script, "sleep 0.3; cat > %s", out);
+  /* leaves a process holding its stdin open after it exits */
+  snprintf (holder, sizeof holder, "exec 3<&0; sleep 30 <&3 3<&- & echo $! > %s; exit 0", pidf);
+
+  CHECK (hook_run (&r, HOOK_POSTSTOP, 0, state, &err) == 0);
+  CHECK (file_holds (out, state));
+  casing_error_release (&err);
+
+  clock_gettime (CLOCK_MONOTONIC, &t0);
+  CHECK (hook_run (&d, HOOK_PRESTART, 0, state, &err) == 0);
+  CHECK (hook_run (&h, HOOK_CREATE_RUNTIME, 0, state, &err) == 0);
+  CHECK (seconds_since (&t0) < 10);
+  casing_error_release (&err);
+  if (read_all_file (pidf, &bg, NULL, NULL) == 0 && atoi (bg) > 0)
+    kill (atoi (bg), SIGKILL);
+
+  clock_gettime (CLOCK_MONOTONIC, &t0);
+  CHECK (hook_run (&s, HOOK_PRESTART, 0, state, &err) < 0);
+  CHECK (err && strstr (err->msg, "timed out"));
+  CHECK (seconds_since (&t0) < 10);
+  casing_error_release (&err);
+
+  unlink (out);
+  unlink (pidf);
+  rmdir (dir);
+  free (state);
+  _exit (unit_failures ? 1 : 0);
+}
+
+static void
+test_hooks_large_state (void)
+{
+  for (int drop = 0; drop < 2; drop++)
+    {
+      int status = 0;
+      pid_t pid = fork ();
+      if (pid == 0)
+        hooks_large_state_child (drop);
+      CHECK (pid > 0 && waitpid (pid, &status, 0) == pid);
+      CHECK (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+    }
+}
+
 static void
 test_state_store (void)
 {
@@ -204,6 +309,7 @@ main (void)
   test_sync ();
   test_env ();
   test_hooks ();
+  test_hooks_large_state ();
   test_state_store ();
   test_close_fds_except (false);
   test_close_fds_except (true);

@@ -1,12 +1,22 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Pure isolation logic: path normalization, sysctl namespace rules, clone
- * flags, namespace validation, time offsets, personality, id maps. */
+ * flags, namespace validation, time offsets, personality, id maps; and, as
+ * root, namespace identities and the netDevices move on the real kernel. */
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
 #include <sched.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/personality.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/rtnetlink.h>
 
 #include "isolation/isolation_internal.h"
+#include "isolation/netlink.h"
 #include "unit_test.h"
 
 #ifndef CLONE_NEWTIME
@@ -109,6 +119,137 @@ test_sysctl (void)
   free_config (none);
 }
 
+/* Namespace identity: by inode, whatever the path; the child's check fails
+ * closed before the runtime's namespaces are recorded. */
+static void
+test_sysctl_runtime_namespaces (void)
+{
+  static const char *const all[] = { "network", "ipc", "uts" };
+  oci_config *c = config_with (all, 3);
+  struct ns_identity a, b;
+  casing_error_t err = NULL;
+  char self_path[64];
+
+  CHECK (namespace_identity_of_path ("/proc/self/ns/net", &a, &err) == 0);
+  CHECK (namespace_identity_current ("net", &b, &err) == 0);
+  CHECK (namespace_identity_equal (&a, &b));
+  CHECK (namespace_identity_current ("ipc", &b, &err) == 0);
+  CHECK (! namespace_identity_equal (&a, &b));
+  CHECK (namespace_identity_of_path ("/etc/hostname", &a, &err) < 0 && strstr (err->msg, "not a namespace"));
+  casing_error_release (&err);
+
+  CHECK (namespace_is_runtimes ("network", &err) < 0 && strstr (err->msg, "not recorded"));
+  casing_error_release (&err);
+  CHECK (namespaces_record_runtime (&err) == 0);
+  CHECK (namespace_is_runtimes ("network", &err) == 1);
+  CHECK (namespace_is_runtimes ("uts", &err) == 1);
+  CHECK (namespace_is_runtimes ("mount", &err) < 0);
+  casing_error_release (&err);
+
+  /* new namespaces: nothing to compare */
+  CHECK (sysctl_check_not_runtime_ns (c, "net.ipv4.ip_forward", &err) == 0);
+  /* joined by a path naming our own, under any name */
+  snprintf (self_path, sizeof self_path, "/proc/%d/ns/net", (int) getpid ());
+  c->linux_->namespaces[0].path = self_path;
+  CHECK (sysctl_check_not_runtime_ns (c, "net.ipv4.ip_forward", &err) < 0);
+  CHECK (err && strstr (err->msg, "runtime's own network namespace") && strstr (err->msg, "net.ipv4.ip_forward"));
+  casing_error_release (&err);
+  CHECK (sysctl_check_not_runtime_ns (c, "kernel.shmmax", &err) == 0); /* ipc is new */
+  c->linux_->namespaces[1].path = (char *) "/proc/self/ns/ipc";
+  CHECK (sysctl_check_not_runtime_ns (c, "kernel.shmmax", &err) < 0);
+  casing_error_release (&err);
+  c->linux_->namespaces[2].path = (char *) "/proc/self/ns/uts";
+  CHECK (sysctl_check_not_runtime_ns (c, "kernel.domainname", &err) < 0);
+  casing_error_release (&err);
+  free_config (c);
+}
+
+/* An attribute that does not fit fails and leaves the request whole. */
+static void
+test_netlink_attr_bounds (void)
+{
+  static char big[2048];
+  struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
+  casing_error_t err = NULL;
+  struct nl_req r;
+  uint32_t len;
+
+  nl_init (&r, RTM_NEWLINK, 0, &ifi, sizeof ifi);
+  CHECK (nl_add_attr (&r, IFLA_IFNAME, "ctr0", 5, &err) == 0);
+  len = r.hdr.nlmsg_len;
+  CHECK (nl_add_attr (&r, IFLA_IFNAME, big, sizeof big, &err) < 0);
+  CHECK (err && err->status == EMSGSIZE && strstr (err->msg, "does not fit"));
+  casing_error_release (&err);
+  CHECK (r.hdr.nlmsg_len == len);
+  CHECK (nl_add_attr (&r, IFLA_IFNAME, big, (size_t) -8, &err) < 0);
+  casing_error_release (&err);
+  CHECK (r.hdr.nlmsg_len == len);
+  /* up to the last byte of the buffer is fine */
+  CHECK (nl_add_attr (&r, IFLA_IFALIAS, big, sizeof r - NLMSG_ALIGN (len) - RTA_LENGTH (0), &err) == 0);
+  CHECK (r.hdr.nlmsg_len == sizeof r);
+  CHECK (nl_add_attr (&r, IFLA_IFALIAS, big, 0, &err) < 0);
+  casing_error_release (&err);
+}
+
+/* linux.netDevices with a new name that does not fit a netlink request:
+ * the move must fail and leave the link on the host, not send the request
+ * without the name (the kernel would then move it under its host name).
+ * Real kernel, root only: a veth pair on the host, a network namespace
+ * held by a child. */
+static void
+test_netdevice_overlong_name (void)
+{
+  char host[IFNAMSIZ], peer[IFNAMSIZ], cmd[128], path[64], longname[2048];
+  casing_error_t err = NULL;
+  int ready[2], netns = -1, status;
+  pid_t holder;
+  char c;
+
+  if (geteuid () != 0)
+    return;
+  snprintf (host, sizeof host, "cl%d", (int) getpid () % 100000);
+  snprintf (peer, sizeof peer, "cq%d", (int) getpid () % 100000);
+  snprintf (cmd, sizeof cmd, "ip link add %s type veth peer name %s", host, peer);
+  if (system (cmd) != 0)
+    {
+      printf ("skipping the netDevices kernel test: cannot make a veth pair\n");
+      return;
+    }
+  CHECK (pipe (ready) == 0);
+  holder = fork ();
+  if (holder == 0)
+    {
+      if (unshare (CLONE_NEWNET) == 0)
+        (void) write (ready[1], "x", 1);
+      pause ();
+      _exit (0);
+    }
+  CHECK (read (ready[0], &c, 1) == 1);
+  snprintf (path, sizeof path, "/proc/%d/ns/net", (int) holder);
+  netns = open (path, O_RDONLY | O_CLOEXEC);
+  CHECK (netns >= 0);
+
+  memset (longname, 'n', sizeof longname - 1);
+  longname[sizeof longname - 1] = '\0';
+  CHECK (netdevice_move_one (netns, host, longname, &err) < 0);
+  CHECK (err && strstr (err->msg, "too long"));
+  casing_error_release (&err);
+  CHECK (if_nametoindex (host) != 0); /* still on the host */
+  longname[IFNAMSIZ] = '\0';         /* one byte more than fits */
+  CHECK (netdevice_move_one (netns, host, longname, &err) < 0);
+  CHECK (err && strstr (err->msg, "too long"));
+  casing_error_release (&err);
+  CHECK (if_nametoindex (host) != 0);
+
+  snprintf (cmd, sizeof cmd, "ip link del %s 2>/dev/null", host);
+  (void) system (cmd);
+  kill (holder, SIGKILL);
+  waitpid (holder, &status, 0);
+  close (netns);
+  close (ready[0]);
+  close (ready[1]);
+}
+
 static void
 test_namespaces (void)
 {
@@ -171,7 +312,10 @@ main (void)
 {
   test_normalize ();
   test_sysctl ();
+  test_sysctl_runtime_namespaces ();
   test_namespaces ();
+  test_netlink_attr_bounds ();
+  test_netdevice_overlong_name ();
   test_timens_personality_idmap ();
   return unit_report ("test_isolation_logic");
 }
