@@ -8,12 +8,19 @@
 #include "../utils.h"
 #include "sync.h"
 
-#define SYNC_MAX_PAYLOAD (256 * 1024)
+/* A message travels in packets of at most SYNC_CHUNK payload bytes (well
+ * under the socket buffer, so one packet is never refused for its size);
+ * `more` says another packet of the same message follows.  The whole is
+ * bounded like the documents it carries (a state with the annotations of
+ * a config of up to 16 MiB). */
+#define SYNC_CHUNK (64 * 1024)
+#define SYNC_MAX_PAYLOAD (24 * 1024 * 1024)
 
 struct sync_header
 {
   uint32_t type;
   int32_t status;
+  uint32_t more;
 };
 
 void
@@ -36,9 +43,8 @@ sync_socketpair (int fds[2], casing_error_t *err)
 }
 
 static int
-send_packet (int sock, uint32_t type, int32_t status, const char *payload, size_t len, int fd)
+send_packet (int sock, struct sync_header h, const char *payload, size_t len, int fd)
 {
-  struct sync_header h = { .type = type, .status = status };
   struct iovec iov[2] = { { &h, sizeof h }, { (void *) payload, len } };
   union
   {
@@ -66,12 +72,31 @@ send_packet (int sock, uint32_t type, int32_t status, const char *payload, size_
   return r < 0 ? -1 : 0;
 }
 
+/* The fd, if any, rides with the first packet. */
+static int
+send_message (int sock, uint32_t type, int32_t status, const char *payload, size_t len, int fd)
+{
+  do
+    {
+      size_t n = len > SYNC_CHUNK ? SYNC_CHUNK : len;
+      struct sync_header h = { .type = type, .status = status, .more = len > n };
+
+      if (send_packet (sock, h, payload, n, fd) < 0)
+        return -1;
+      fd = -1;
+      payload += n;
+      len -= n;
+    }
+  while (len > 0);
+  return 0;
+}
+
 int
 sync_send (int sock, uint32_t type, const char *payload, size_t len, int fd, casing_error_t *err)
 {
   if (len > SYNC_MAX_PAYLOAD)
     return casing_error_set (err, EMSGSIZE, "internal message too large (%zu bytes)", len);
-  if (send_packet (sock, type, 0, payload, len, fd) < 0)
+  if (send_message (sock, type, 0, payload, len, fd) < 0)
     return casing_error_errno (err, "send to the container setup");
   return 0;
 }
@@ -82,52 +107,76 @@ sync_send_error (int sock, const casing_error_t e)
   const char *msg = e && e->msg ? e->msg : "unknown error";
   size_t len = strlen (msg);
 
-  if (len > SYNC_MAX_PAYLOAD)
-    len = SYNC_MAX_PAYLOAD;
-  (void) send_packet (sock, SYNC_ERROR, e ? e->status : 0, msg, len, -1);
+  if (len > SYNC_CHUNK)
+    len = SYNC_CHUNK;
+  (void) send_message (sock, SYNC_ERROR, e ? e->status : 0, msg, len, -1);
 }
 
-int
-sync_recv (int sock, struct sync_msg *m, casing_error_t *err)
+/* One packet: its header, its payload appended to *buf (*len bytes so
+ * far), an fd it carries into *fd.  1, 0 at EOF, or -1. */
+static int
+recv_packet (int sock, struct sync_header *h, char **buf, size_t *len, int *fd, casing_error_t *err)
 {
-  struct sync_header h;
-  char *buf = xmalloc0 (SYNC_MAX_PAYLOAD + 1);
-  struct iovec iov[2] = { { &h, sizeof h }, { buf, SYNC_MAX_PAYLOAD } };
+  struct iovec iov[2] = { { h, sizeof *h }, { NULL, SYNC_CHUNK } };
   union
   {
     char buf[CMSG_SPACE (sizeof (int))];
     struct cmsghdr align;
   } u;
-  struct msghdr msg = { .msg_iov = iov, .msg_iovlen = 2, .msg_control = u.buf,
-                        .msg_controllen = sizeof u.buf };
+  struct msghdr msg = { .msg_iov = iov, .msg_iovlen = 2, .msg_control = u.buf, .msg_controllen = sizeof u.buf };
   struct cmsghdr *c;
   ssize_t r;
 
-  m->fd = -1;
-  m->payload = NULL;
+  if (*len > SYNC_MAX_PAYLOAD)
+    return casing_error_set (err, EMSGSIZE, "message from the container setup too large");
+  *buf = xrealloc (*buf, *len + SYNC_CHUNK + 1);
+  iov[1].iov_base = *buf + *len;
   do
     r = recvmsg (sock, &msg, MSG_CMSG_CLOEXEC);
   while (r < 0 && errno == EINTR);
   if (r < 0 && errno == ECONNRESET)
     r = 0;
   if (r <= 0)
-    {
-      free (buf);
-      return r == 0 ? 0 : casing_error_errno (err, "receive from the container setup");
-    }
+    return r == 0 ? 0 : casing_error_errno (err, "receive from the container setup");
   for (c = CMSG_FIRSTHDR (&msg); c; c = CMSG_NXTHDR (&msg, c))
-    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
-      memcpy (&m->fd, CMSG_DATA (c), sizeof (int));
-  if ((size_t) r < sizeof h)
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && *fd < 0)
+      memcpy (fd, CMSG_DATA (c), sizeof (int));
+  if ((size_t) r < sizeof *h || (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)))
+    return casing_error_set (err, EPROTO, "malformed message from the container setup");
+  *len += (size_t) r - sizeof *h;
+  return 1;
+}
+
+int
+sync_recv (int sock, struct sync_msg *m, casing_error_t *err)
+{
+  struct sync_header h = { 0 };
+  char *buf = NULL;
+  size_t len = 0;
+  int r;
+
+  m->fd = -1;
+  m->payload = NULL;
+  do
+    {
+      uint32_t type = h.type;
+      r = recv_packet (sock, &h, &buf, &len, &m->fd, err);
+      if (r > 0 && len > 0 && type && h.type != type)
+        r = casing_error_set (err, EPROTO, "interleaved messages from the container setup");
+    }
+  while (r > 0 && h.more);
+  if (r <= 0)
     {
       free (buf);
       sync_msg_clear (m);
-      return casing_error_set (err, EPROTO, "short message from the container setup");
+      if (r == 0 && len > 0)
+        return casing_error_set (err, EPROTO, "truncated message from the container setup");
+      return r;
     }
   m->type = h.type;
   m->status = h.status;
-  m->len = r - sizeof h;
-  buf[m->len] = '\0';
+  m->len = len;
+  buf[len] = '\0';
   m->payload = buf;
   return 1;
 }
