@@ -26,10 +26,21 @@ def attacker(name):
         if _build_dir is None:
             _build_dir = tempfile.mkdtemp(prefix="casing-attackers-")
         out = os.path.join(_build_dir, name)
-        subprocess.run(["gcc", "-static", "-O2", "-Wall", "-o", out,
-                        os.path.join(ATTACKERS, name + ".c")], check=True)
+        src = os.path.join(ATTACKERS, name + ".c")
+        subprocess.run(["gcc", "-static", "-O2", "-Wall", *_extra_cflags(src), "-o", out, src],
+                       check=True)
         _built[name] = out
     return _built[name]
+
+
+def _extra_cflags(src):
+    """Flags a source asks for in its head: `attacker-cflags: ...` (the
+    fake ELF interpreter is built without libc)."""
+    with open(src) as f:
+        for line in f.readlines()[:5]:
+            if "attacker-cflags:" in line:
+                return line.split("attacker-cflags:", 1)[1].replace("*/", "").split()
+    return []
 
 
 def install_attacker(bundle, name, dest=None):
@@ -72,3 +83,155 @@ class CasingCopy:
 
     def remove(self):
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+# ---- what the attack tests share on the host side ----
+
+# Every capability, by number (linux/capability.h).
+ALL_CAPS = ["CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID",
+            "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE",
+            "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW",
+            "CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT",
+            "CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
+            "CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE",
+            "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE",
+            "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ",
+            "CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE"]
+
+# How the container is privileged: the default set of `casing spec`, the
+# default set plus CAP_SYS_PTRACE, every capability (like --privileged),
+# every capability inside a new user namespace.
+CAPS_VARIANTS = ("default", "ptrace", "all", "userns")
+
+
+def apply_caps(bundle, variant):
+    """Give the container the capabilities of VARIANT.  Call it last: the
+    userns variant hands the whole rootfs to the mapped root."""
+    from isolation_helpers import set_caps, userns
+    caps = bundle.config["process"]["capabilities"]
+    if variant == "ptrace":
+        set_caps(bundle, "CAP_SYS_PTRACE")
+    elif variant in ("all", "userns"):
+        for k in ("bounding", "effective", "permitted"):
+            caps[k] = list(ALL_CAPS)
+    elif variant != "default":
+        raise ValueError(variant)
+    if variant == "userns":
+        userns(bundle)
+
+
+def cap_mask(names):
+    return sum(1 << ALL_CAPS.index(n) for n in names)
+
+
+def attack_dir(bundle):
+    return os.path.join(bundle.rootfs, "attack")
+
+
+def prepare_attack(bundle, secret, *attackers):
+    """/attack in the image: the marker name of SECRET (a HostSecret, or
+    None; attackers/common.h) and the attacker programs; the rootfs made
+    reachable for a non-root container user."""
+    d = attack_dir(bundle)
+    os.makedirs(d, exist_ok=True)
+    os.chmod(d, 0o777)
+    os.chmod(bundle.rootfs, 0o755)
+    with open(os.path.join(d, "name"), "w") as f:
+        f.write((secret.name if secret else "casing-attack-none") + "\n")
+    for a in attackers:
+        install_attacker(bundle, a, "/attack/" + a)
+
+
+def report(bundle):
+    """What the attackers wrote in /attack/report so far."""
+    try:
+        with open(os.path.join(attack_dir(bundle), "report"), errors="replace") as f:
+            return f.read()
+    except FileNotFoundError:
+        return ""
+
+
+def wait_report(bundle, *needles, timeout=20.0):
+    """Wait until the report shows one of NEEDLES; the report."""
+    from casing_fixtures import wait_for
+    wait_for(lambda: any(n in report(bundle) for n in needles), timeout=timeout)
+    return report(bundle)
+
+
+def request_stop(bundle):
+    open(os.path.join(attack_dir(bundle), "stop"), "w").close()
+
+
+class HostSecret:
+    """What only the host has: /tmp/NAME holding SECRET, and a host process
+    whose command line carries NAME and SECRET.  Nothing inside a container
+    knows SECRET: a report that shows it proves an escape.  Attackers that
+    find a way to write leave NAME.escaped next to what they reached, or
+    write 789 to the process's oom_score_adj; both are checked here too."""
+
+    def __init__(self):
+        import sys
+        token = os.urandom(8).hex()
+        self.name = "casing-attack-" + token
+        self.secret = "HOST-ONLY-SECRET-" + os.urandom(8).hex()
+        self.file = os.path.join("/tmp", self.name)
+        with open(self.file, "w") as f:
+            f.write(self.secret + "\n")
+        os.chmod(self.file, 0o644)
+        self.process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)",
+                                         self.name, self.secret],
+                                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+        self.oom_before = self.oom_score_adj()
+        with open("/proc/1/cmdline", "rb") as f:
+            self.host_init = f.read().replace(b"\0", b" ").decode(errors="replace").strip()
+
+    def oom_score_adj(self):
+        with open("/proc/%d/oom_score_adj" % self.process.pid) as f:
+            return int(f.read())
+
+    def leaks(self, text):
+        """What of the host shows in TEXT (an attacker's report): a list of
+        findings, empty when nothing got out."""
+        found = []
+        if self.secret in text:
+            found.append("the host secret (%s or the cmdline of host pid %d)"
+                         % (self.file, self.process.pid))
+        if self.host_init and "its pid 1 runs `%s" % self.host_init in text:
+            found.append("the command line of the host's pid 1 (%s)" % self.host_init)
+        if self.oom_score_adj() != self.oom_before:
+            found.append("the oom_score_adj of host pid %d changed: %d -> %d"
+                         % (self.process.pid, self.oom_before, self.oom_score_adj()))
+        if "for WRITING" in text:
+            found.append("the host's kernel.core_pattern could be opened for writing")
+        return found
+
+    def escaped_files(self, *dirs, inside=()):
+        """Files NAME.escaped that attackers created on the host: in DIRS
+        (walked, but not below the container roots INSIDE), / and /tmp;
+        removed once seen."""
+        mark = self.name + ".escaped"
+        hits = [p for p in (os.path.join("/", mark), os.path.join("/tmp", mark))
+                if os.path.lexists(p)]
+        inside = [os.path.realpath(i) for i in inside]
+        for d in dirs:
+            for top, subdirs, files in os.walk(d):
+                subdirs[:] = [s for s in subdirs
+                              if os.path.realpath(os.path.join(top, s)) not in inside]
+                if mark in files:
+                    hits.append(os.path.join(top, mark))
+        for p in hits:
+            try:
+                os.unlink(p)
+            except OSError:
+                pass
+        return hits
+
+    def remove(self):
+        self.process.kill()
+        self.process.wait()
+        for p in (self.file, os.path.join("/", self.name + ".escaped"),
+                  os.path.join("/tmp", self.name + ".escaped")):
+            try:
+                os.unlink(p)
+            except FileNotFoundError:
+                pass

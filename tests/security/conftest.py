@@ -11,7 +11,8 @@ from casing_pytest import *  # noqa: E402,F401,F403
 
 import pytest  # noqa: E402
 
-from attack_helpers import CasingCopy, cleanup_attackers  # noqa: E402
+from attack_helpers import CasingCopy, HostSecret, cleanup_attackers  # noqa: E402
+from casing_fixtures import Casing  # noqa: E402
 
 
 def pytest_unconfigure(config):
@@ -24,3 +25,20 @@ def casing_copy():
     c = CasingCopy()
     yield c
     c.remove()
+
+
+@pytest.fixture
+def copy_casing(casing_copy, tmpdir_path):
+    """A casing driver running the private copy, with its own --root;
+    deletes its containers after."""
+    c = Casing(os.path.join(tmpdir_path, "state-copy"), binary=casing_copy.path)
+    yield c
+    c.cleanup()
+
+
+@pytest.fixture
+def host_secret():
+    """A secret only the host has (attack_helpers.HostSecret)."""
+    s = HostSecret()
+    yield s
+    s.remove()
