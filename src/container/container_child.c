@@ -3,6 +3,8 @@
  * goes back to whoever waits on it (create, then start) as a SYNC_ERROR. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -82,6 +84,7 @@ run_create_hooks (struct container_child_ctx *ctx, casing_error_t *err)
   if (sync_expect (ctx->sync_fd, SYNC_HOOKS_DONE, &m, "createRuntime hooks", err) < 0)
     return -1;
   state = state_with_own_pid (m.payload);
+  ctx->create_state = steal_pointer (&m.payload);
   sync_msg_clear (&m);
   return hooks_run (ctx->config, HOOK_CREATE_CONTAINER, state, err);
 }
@@ -99,6 +102,12 @@ setup_console (struct container_child_ctx *ctx, casing_error_t *err)
     return -1;
   if (sync_send (ctx->sync_fd, SYNC_CONSOLE, name, strlen (name), master, err) < 0)
     return -1;
+  /* Joining a pid namespace, the terminal is the container process's. */
+  if (ctx->pid_ns_fd >= 0)
+    {
+      ctx->pty_slave = steal_fd (&slave);
+      return 0;
+    }
   return console_make_controlling (slave, err);
 }
 
@@ -173,9 +182,12 @@ setup_container (struct container_child_ctx *ctx, casing_error_t *err)
  * the container (a process of a shared pid namespace with CAP_SYS_PTRACE
  * could take them from /proc/PID/fd). */
 static int
-drop_setup_fds (struct container_child_ctx *ctx, casing_error_t *err)
+drop_setup_fds (struct container_child_ctx *ctx, const struct joined_process *jp, casing_error_t *err)
 {
-  int keep[] = { ctx->sync_fd, ctx->start_listen_fd, seccomp_program_listener_fd (ctx->seccomp) };
+  int keep[] = {
+    ctx->sync_fd, ctx->start_listen_fd, seccomp_program_listener_fd (ctx->seccomp),
+    jp->go_fd, jp->pidfd, ctx->pid_ns_fd,
+  };
 
   ctx->rootfs_ctx->rootfs_fd = -1;
   procfs_reset ();
@@ -204,10 +216,24 @@ report_ready (struct container_child_ctx *ctx, casing_error_t *err)
 /* Block until `start` connects and sends its state JSON; a caller that
  * disconnects without a request is ignored. */
 static int
-wait_for_start (struct container_child_ctx *ctx, char **state_json, casing_error_t *err)
+wait_for_start (struct container_child_ctx *ctx, const struct joined_process *jp, char **state_json,
+                casing_error_t *err)
 {
   for (;;)
     {
+      /* Joining a pid namespace, the container process is another one:
+       * if it is gone (killed, deleted) there is nothing left to start. */
+      if (jp->pidfd >= 0)
+        {
+          struct pollfd p[2] = { { .fd = ctx->start_listen_fd, .events = POLLIN },
+                                 { .fd = jp->pidfd, .events = POLLIN } };
+          if (poll (p, 2, -1) < 0 && errno != EINTR)
+            return casing_error_errno (err, "poll the start socket");
+          if (joined_pid_exited (jp))
+            _exit (0);
+          if (!(p[0].revents & POLLIN))
+            continue;
+        }
       struct sync_msg m = { .fd = -1 };
       int conn = accept4 (ctx->start_listen_fd, NULL, NULL, SOCK_CLOEXEC);
       int r;
@@ -229,8 +255,27 @@ wait_for_start (struct container_child_ctx *ctx, char **state_json, casing_error
     }
 }
 
+/* Joining a pid namespace: the startContainer hooks run in it (we enter it
+ * for our children), then the container process execs. */
 static void __attribute__ ((noreturn))
-start_and_exec (struct container_child_ctx *ctx)
+start_joined (struct container_child_ctx *ctx, struct joined_process *jp, int conn, const char *state_json)
+{
+  cleanup_casing_error casing_error_t err = NULL;
+
+  if (setns (ctx->pid_ns_fd, CLONE_NEWPID) < 0)
+    casing_error_errno (&err, "join the pid namespace of linux.namespaces");
+  else if (hooks_run (ctx->config, HOOK_START_CONTAINER, state_json, &err) == 0
+           && joined_pid_start (jp, &err) == 0)
+    {
+      (void) sync_send (conn, SYNC_EXEC, NULL, 0, -1, NULL);
+      _exit (0);
+    }
+  kill (jp->pid, SIGKILL);
+  child_fail (conn, &err);
+}
+
+static void __attribute__ ((noreturn))
+start_and_exec (struct container_child_ctx *ctx, struct joined_process *jp)
 {
   cleanup_casing_error casing_error_t err = NULL;
   cleanup_free char *state_json = NULL, *own_state = NULL;
@@ -243,11 +288,13 @@ start_and_exec (struct container_child_ctx *ctx)
     .env = ctx->env,
     .preserve_fds = ctx->preserve_fds,
   };
-  int conn = wait_for_start (ctx, &state_json, &err);
+  int conn = wait_for_start (ctx, jp, &state_json, &err);
 
   if (conn < 0)
     _exit (1);
   close (ctx->start_listen_fd);
+  if (jp->pidfd >= 0)
+    start_joined (ctx, jp, conn, state_json);
   own_state = state_with_own_pid (state_json);
   f.state_json = own_state;
   if (hooks_run (c, HOOK_START_CONTAINER, own_state, &err) < 0)
@@ -263,10 +310,29 @@ start_and_exec (struct container_child_ctx *ctx)
   process_exec (&f, &prog, conn);
 }
 
+/* Make the container process in the joined pid namespace and tell create
+ * its pid: that is the container's pid from now on. */
+static int
+spawn_joined (struct container_child_ctx *ctx, struct joined_process *jp, casing_error_t *err)
+{
+  char pid[32];
+
+  if (joined_pid_spawn (ctx, jp, err) < 0)
+    return -1;
+  if (ctx->pty_slave >= 0)
+    {
+      close (ctx->pty_slave);
+      ctx->pty_slave = -1;
+    }
+  snprintf (pid, sizeof pid, "%d", (int) jp->pid);
+  return sync_send (ctx->sync_fd, SYNC_PID, pid, strlen (pid), -1, err);
+}
+
 void
 container_child_main (struct container_child_ctx *ctx)
 {
   cleanup_casing_error casing_error_t err = NULL;
+  struct joined_process jp = { .pid = -1, .go_fd = -1, .pidfd = -1 };
 
   /* The runtime's procfs handles show the host's processes: never in a
    * process of the container.  Ours are opened from its namespaces. */
@@ -285,9 +351,9 @@ container_child_main (struct container_child_ctx *ctx)
   for (size_t i = 0; i < sizeof ctx->inherited_fds / sizeof ctx->inherited_fds[0]; i++)
     if (ctx->inherited_fds[i] > 2)
       close (ctx->inherited_fds[i]);
-  if (setup_container (ctx, &err) < 0 || drop_setup_fds (ctx, &err) < 0
-      || report_ready (ctx, &err) < 0)
+  if (setup_container (ctx, &err) < 0 || (ctx->pid_ns_fd >= 0 && spawn_joined (ctx, &jp, &err) < 0)
+      || drop_setup_fds (ctx, &jp, &err) < 0 || report_ready (ctx, &err) < 0)
     child_fail (ctx->sync_fd, &err);
   close (ctx->sync_fd);
-  start_and_exec (ctx);
+  start_and_exec (ctx, &jp);
 }

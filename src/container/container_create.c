@@ -61,7 +61,9 @@ struct create_job
   int console_master;
   int listen_fd;
   int sync_fd;
-  pid_t pid;
+  int pid_ns_fd; /* a pid namespace joined by path (joined_pid.c), else -1 */
+  pid_t child;   /* our child, the init (the setup process when joining) */
+  pid_t pid;     /* the container's pid (the init, or the process it made) */
 };
 
 static int
@@ -297,6 +299,8 @@ spawn_init (struct create_job *j, casing_error_t *err)
     .preserve_fds = j->preserve_fds,
     .seccomp = j->seccomp,
     .env = j->env,
+    .pid_ns_fd = j->pid_ns_fd,
+    .pty_slave = -1,
   };
 
   flags = namespaces_clone_flags (j->config, err);
@@ -318,7 +322,13 @@ spawn_init (struct create_job *j, casing_error_t *err)
       close (sync[0]);
       container_child_main (&ctx);
     }
+  j->child = j->pid;
   close (sync[1]);
+  if (j->pid_ns_fd >= 0)
+    {
+      close (j->pid_ns_fd);
+      j->pid_ns_fd = -1;
+    }
   rootfs_context_release (&j->rootfs_ctx);
   j->rootfs_ctx_prepared = false;
   if (j->pid < 0)
@@ -383,14 +393,31 @@ init_died (struct create_job *j, casing_error_t *err)
 {
   int status = 0;
 
-  while (waitpid (j->pid, &status, 0) < 0 && errno == EINTR)
+  while (waitpid (j->child, &status, 0) < 0 && errno == EINTR)
     ;
-  j->pid = -1;
+  j->pid = j->child = -1;
   if (WIFSIGNALED (status))
     return casing_error_set (err, 0, "container init was killed by signal %d during setup",
                              WTERMSIG (status));
   return casing_error_set (err, 0, "container init exited with status %d during setup",
                            WEXITSTATUS (status));
+}
+
+/* Joining a pid namespace, the container's pid is that of the process the
+ * init made there (joined_pid.c). */
+static int
+take_container_pid (struct create_job *j, const char *payload, casing_error_t *err)
+{
+  casing_state *s = j->h->state;
+  int64_t v;
+
+  if (parse_int64 (payload, &v) < 0 || v <= 0 || v > INT32_MAX)
+    return casing_error_set (err, EPROTO, "bad pid `%s` from the container init", payload);
+  j->pid = (pid_t) v;
+  s->pid = j->pid;
+  if (process_start_time (j->pid, &s->pid_start_time, err) < 0)
+    return -1;
+  return state_store_save (j->h, err);
 }
 
 static int
@@ -415,6 +442,9 @@ wait_until_ready (struct create_job *j, casing_error_t *err)
           break;
         case SYNC_CONSOLE:
           r = handle_console (j, &m, err);
+          break;
+        case SYNC_PID:
+          r = take_container_pid (j, m.payload, err);
           break;
         case SYNC_READY:
           sync_msg_clear (&m);
@@ -451,10 +481,12 @@ mark_created (struct create_job *j, casing_error_t *err)
 static void
 undo_create (struct create_job *j)
 {
-  if (j->pid > 0)
+  if (j->pid > 0 && j->pid != j->child)
+    kill (j->pid, SIGKILL);
+  if (j->child > 0)
     {
-      kill (j->pid, SIGKILL);
-      while (waitpid (j->pid, NULL, 0) < 0 && errno == EINTR)
+      kill (j->child, SIGKILL);
+      while (waitpid (j->child, NULL, 0) < 0 && errno == EINTR)
         ;
     }
   if (j->cgroup)
@@ -478,6 +510,8 @@ create_job_free (struct create_job *j)
     close (j->listen_fd);
   if (j->sync_fd >= 0)
     close (j->sync_fd);
+  if (j->pid_ns_fd >= 0)
+    close (j->pid_ns_fd);
   if (j->seccomp)
     seccomp_program_free (j->seccomp);
   if (j->cgroup)
@@ -504,6 +538,7 @@ prepare_rootfs_context (struct create_job *j, casing_error_t *err)
     .has_cgroupns = config_has_namespace (c, "cgroup"),
     .has_terminal = c->process->has_terminal && c->process->terminal,
     .rootfs_fd = -1,
+    .pid_ns_fd = j->pid_ns_fd,
   };
   j->rootfs_ctx_prepared = true;
   return rootfs_prepare_parent (&j->rootfs_ctx, err);
@@ -529,7 +564,7 @@ create_steps (struct create_job *j, casing_error_t *err)
     return -1;
   if (record_state (j, err) < 0 || create_cgroup (j, err) < 0)
     return -1;
-  if (namespaces_prepare_parent (j->config, err) < 0)
+  if (namespaces_prepare_parent (j->config, &j->pid_ns_fd, err) < 0)
     return -1;
   prepare_env (j);
   add_notify_socket (j);
@@ -547,7 +582,8 @@ container_create (const struct container_create_options *o, struct container_cre
                   casing_error_t *err)
 {
   struct create_job j = {
-    .o = o, .console_sock = -1, .console_master = -1, .listen_fd = -1, .sync_fd = -1, .pid = -1,
+    .o = o, .console_sock = -1, .console_master = -1, .listen_fd = -1, .sync_fd = -1, .pid_ns_fd = -1,
+    .child = -1, .pid = -1,
   };
   int r = create_steps (&j, err);
 

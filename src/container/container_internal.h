@@ -29,10 +29,26 @@ struct container_child_ctx
   int preserve_fds;
   struct seccomp_program *seccomp;
   char **env;           /* process.env plus LISTEN_FDS/NOTIFY_SOCKET */
+  int pid_ns_fd;        /* a pid namespace to join (joined_pid.c), else -1 */
+  int pty_slave;        /* kept for the container process of joined_pid.c */
+  char *create_state;   /* the state the createContainer hooks got */
 };
 
 /* The container init from clone to execve; never returns. */
 void container_child_main (struct container_child_ctx *ctx) __attribute__ ((noreturn));
+
+/* A container joining a pid namespace (joined_pid.c): the init stays out of
+ * it; the container process is made there already confined. */
+struct joined_process
+{
+  pid_t pid;  /* the container process, as the host sees it */
+  int go_fd;  /* to it: SYNC_START; from it: SYNC_EXEC or SYNC_ERROR */
+  int pidfd;
+};
+int joined_pid_spawn (struct container_child_ctx *ctx, struct joined_process *jp, casing_error_t *err);
+bool joined_pid_exited (const struct joined_process *jp);
+/* Let it exec and wait until it did (or tell why it could not). */
+int joined_pid_start (struct joined_process *jp, casing_error_t *err);
 
 /* process.args[0] opened and verified in the current root (exec_program.h),
  * relative names against process.cwd. */

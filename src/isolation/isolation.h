@@ -50,6 +50,8 @@ struct rootfs_context
   bool has_cgroupns;
   bool has_terminal;    /* process.terminal: /dev/console will be bound later */
   int rootfs_fd;        /* O_PATH fd of the new root once prepared, -1 before */
+  int pid_ns_fd;        /* a pid namespace joined by path, whose /proc we
+                         * mount without being in it (proc_mount.c), or -1 */
   /* Filled by rootfs_prepare_parent() (parent, before clone; the child
    * inherits them): detached idmapped bind mounts, indexed like
    * config->mounts, -1 where none.  NULL when not prepared. */
@@ -68,8 +70,11 @@ struct rootfs_context
 int namespaces_clone_flags (const oci_config *config, casing_error_t *err);
 bool config_has_namespace (const oci_config *config, const char *type);
 /* Also records the runtime's own network, ipc and uts namespaces
- * (namespaces_record_runtime) for the child's checks. */
-int namespaces_prepare_parent (const oci_config *config, casing_error_t *err);
+ * (namespaces_record_runtime) for the child's checks.  With pid_ns_fd, a
+ * pid namespace joined by path is not entered: its verified fd is returned
+ * there (else it stays -1), for a process of ours to enter later
+ * (src/container/container_child.c). */
+int namespaces_prepare_parent (const oci_config *config, int *pid_ns_fd, casing_error_t *err);
 /* Parent, before clone: remember which network, ipc and uts namespaces are
  * the runtime's own (called by namespaces_prepare_parent). */
 int namespaces_record_runtime (casing_error_t *err);

@@ -112,6 +112,10 @@ bool path_resolve_uses_openat2 (void);
 int mounts_do_one (struct rootfs_context *ctx, size_t i, casing_error_t *err);
 /* Attach a detached mount fd on `target_fd` (move_mount). */
 int mount_attach (int mount_fd, int target_fd, const char *what, casing_error_t *err);
+/* A new proc of the pid namespace pidns_fd attached on target_fd
+ * (proc_mount.c): for a container joining a pid namespace. */
+int proc_mount_for_pidns (int pidns_fd, const char *data, unsigned long ms_flags, int target_fd, const char *what,
+                          casing_error_t *err);
 int mount_set_attrs (int fd, bool recursive, uint64_t set, uint64_t clr, uint64_t propagation,
                      const char *what, casing_error_t *err);
 /* Bind `source_fd` (any fd) onto `target_fd`, optionally read-only. */

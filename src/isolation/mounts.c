@@ -246,6 +246,8 @@ do_fs_mount (struct rootfs_context *ctx, const oci_mount *m, const struct mount_
                            target_fd, what, err);
   if (host && ctx->has_userns && strcmp (m->type, "sysfs") == 0 && ! ctx->has_netns)
     return bind_host_instead (host, o, target_fd, what, err);
+  if (ctx->pid_ns_fd >= 0 && strcmp (m->type, "proc") == 0)
+    return proc_mount_for_pidns (ctx->pid_ns_fd, data, flags, target_fd, what, err);
   if (mount_fs_on_fd (m->source ? m->source : m->type, m->type, flags, data, target_fd, what, err) == 0)
     return 0;
   /* Never the host's /proc for a container with its own pid namespace: it

@@ -308,7 +308,7 @@ namespace_is_runtimes (const char *type, casing_error_t *err)
  * here, in the parent, before clone.  A time namespace given by path is
  * joined by the child (see namespaces_join_paths). */
 int
-namespaces_prepare_parent (const oci_config *config, casing_error_t *err)
+namespaces_prepare_parent (const oci_config *config, int *pid_ns_fd, casing_error_t *err)
 {
   static const char *const types[] = { "pid", "time" };
 
@@ -338,6 +338,11 @@ namespaces_prepare_parent (const oci_config *config, casing_error_t *err)
       fd = namespace_open_checked (ns->path, d, where, err);
       if (fd < 0)
         return -1;
+      if (d->flag == CLONE_NEWPID && pid_ns_fd)
+        {
+          *pid_ns_fd = steal_fd (&fd);
+          continue;
+        }
       if (setns (fd, d->flag) < 0)
         return casing_error_errno (err, "%s: join %s namespace `%s`", where, d->type, ns->path);
     }

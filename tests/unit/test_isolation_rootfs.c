@@ -272,7 +272,7 @@ run_child (bool fallback)
 {
   oci_config *c = make_config ();
   casing_error_t err = NULL;
-  struct rootfs_context ctx = { .config = c, .rootfs = rootfs, .bundle = bundle, .rootfs_fd = -1 };
+  struct rootfs_context ctx = { .config = c, .rootfs = rootfs, .bundle = bundle, .rootfs_fd = -1, .pid_ns_fd = -1 };
 
   path_resolve_force_fallback (fallback);
   printf ("# mode: %s\n", fallback ? "fallback walk" : "openat2");
@@ -297,8 +297,8 @@ run_release_child (void)
 {
   oci_config *c = make_config ();
   casing_error_t err = NULL;
-  struct rootfs_context ctx = { .config = c, .rootfs = rootfs, .bundle = bundle, .rootfs_fd = -1 };
-  struct rootfs_context at_root = { .config = c, .rootfs = "/", .bundle = bundle, .rootfs_fd = -1 };
+  struct rootfs_context ctx = { .config = c, .rootfs = rootfs, .bundle = bundle, .rootfs_fd = -1, .pid_ns_fd = -1 };
+  struct rootfs_context at_root = { .config = c, .rootfs = "/", .bundle = bundle, .rootfs_fd = -1, .pid_ns_fd = -1 };
   char proc[PATH_MAX + 32];
 
   if (unshare (CLONE_NEWNS) < 0 || mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
