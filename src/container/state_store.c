@@ -283,7 +283,9 @@ state_store_list (const char *root, char ***ids, casing_error_t *err)
   v = xmalloc0 (cap * sizeof (char *));
   while ((de = readdir (d)) != NULL)
     {
-      if (de->d_name[0] == '.' || container_id_validate (de->d_name, NULL) < 0)
+      /* Every valid id, a leading dot included (runc's rule allows it):
+       * nothing else lives in the root, and no container may hide here. */
+      if (container_id_validate (de->d_name, NULL) < 0)
         continue;
       if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN)
         continue;
