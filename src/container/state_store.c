@@ -231,16 +231,24 @@ state_store_open (const char *root, const char *id, enum state_lock_mode mode,
 }
 
 int
+state_store_write (struct container_handle *h, const char *name, const char *data, size_t len,
+                   casing_error_t *err)
+{
+  if (write_file_atomic_at (h->dirfd, name, data, len, 0600, err) < 0)
+    return casing_error_prefix (err, "`%s`", h->dir);
+  return 0;
+}
+
+int
 state_store_save (struct container_handle *h, casing_error_t *err)
 {
-  cleanup_free char *path = state_store_path (h, STATE_FILE);
   cleanup_free char *json = NULL;
   char *msg = NULL;
 
   json = casing_state_generate (h->state, true, &msg);
   if (json == NULL)
     return casing_error_take (err, EINVAL, msg ? msg : xstrdup ("cannot generate the state file"));
-  return write_file_atomic (path, json, strlen (json), 0600, err);
+  return state_store_write (h, STATE_FILE, json, strlen (json), err);
 }
 
 int

@@ -61,6 +61,9 @@ int state_store_create (const char *root, const char *id, struct container_handl
 int state_store_open (const char *root, const char *id, enum state_lock_mode mode,
                       struct container_handle **out, casing_error_t *err);
 int state_store_save (struct container_handle *h, casing_error_t *err);
+/* Replace ROOT/ID/name atomically (0600), relative to the held directory fd. */
+int state_store_write (struct container_handle *h, const char *name, const char *data, size_t len,
+                       casing_error_t *err);
 /* Remove the whole state directory (the lock is released by freeing h). */
 int state_store_remove (struct container_handle *h, casing_error_t *err);
 void container_handle_free (struct container_handle *h);
