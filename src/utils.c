@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/vfs.h>
@@ -304,6 +305,18 @@ open_append_regular (const char *path, mode_t mode, casing_error_t *err)
   if (errno != EEXIST)
     return casing_error_errno (err, "create `%s`", path);
   return open_existing_for_append (dirfd, name, path, err);
+}
+
+int
+socket_peer_uid (int sock, uid_t *uid, casing_error_t *err)
+{
+  struct ucred cred;
+  socklen_t len = sizeof cred;
+
+  if (getsockopt (sock, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
+    return casing_error_errno (err, "read the credentials of a socket peer");
+  *uid = cred.uid;
+  return 0;
 }
 
 int

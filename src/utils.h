@@ -58,6 +58,10 @@ int write_pid_file (const char *path, pid_t pid, casing_error_t *err);
  * an existing one must be a regular file with one link, not a symlink. */
 int open_append_regular (const char *path, mode_t mode, casing_error_t *err);
 
+/* The uid of a unix socket's peer (SO_PEERCRED; on a listening socket,
+ * of the caller of listen(2)), as the caller's user namespace sees it. */
+int socket_peer_uid (int sock, uid_t *uid, casing_error_t *err);
+
 int mkdir_p (const char *path, mode_t mode, casing_error_t *err);
 /* rm -rf below a directory fd, not crossing mount points. */
 int remove_tree_at (int dirfd, const char *name, casing_error_t *err);

@@ -150,10 +150,15 @@ state_store_create (const char *root, const char *id, struct container_handle **
 
   if (container_id_validate (id, err) < 0)
     return -1;
-  if (mkdir_p (root, 0711, err) < 0)
+  /* Owner-only, whatever the umask (mkdir can only take bits away): the
+   * directories hold start.sock, whose peer can start the container, and
+   * state nobody else needs to read.  An existing root keeps its mode (it
+   * may be a shared directory picked with --root); the per-container
+   * directory is what closes the way. */
+  if (mkdir_p (root, 0700, err) < 0)
     return casing_error_prefix (err, "create the state root");
   h = handle_new (root, id);
-  if (mkdir (h->dir, 0711) < 0)
+  if (mkdir (h->dir, 0700) < 0)
     {
       int saved = errno;
       container_handle_free (h);

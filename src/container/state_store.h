@@ -7,6 +7,9 @@
  *   ROOT/ID/start.sock     listening socket of a `created` container; `start`
  *                          connects to it and removes it
  *
+ * ROOT and ROOT/ID are made 0700 and start.sock 0600 whatever the umask;
+ * the init also refuses a start.sock peer other than the creator or root.
+ *
  * Commands that change a container (create, start, delete, update, pause...)
  * open it with STATE_LOCK_EXCLUSIVE and keep the lock until they are done;
  * readers (state, list, ps, kill) use STATE_LOCK_SHARED_TRY, which never
