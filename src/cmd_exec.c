@@ -7,6 +7,7 @@
 #include "cmd_container.h"
 #include "cmd_options.h"
 #include "utils.h"
+#include "validate.h"
 
 enum exec_key
 {
@@ -294,6 +295,9 @@ cmd_exec (struct global_options *g, int argc, char **argv, casing_error_t *err)
   if (first >= argc)
     return casing_error_set (err, EINVAL, "exec: missing the container id");
   if (load_process (&e, argv[first], g, argc - first - 1, argv + first + 1, &process, err) < 0)
+    return -1;
+  /* The rules `create` applies to config.json (an id above 2^31-1...). */
+  if (validate_process_for_exec (process, e.process_file ? e.process_file : "exec", err) < 0)
     return -1;
   struct container_exec_options o = {
     .root = g->root,

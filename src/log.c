@@ -53,9 +53,11 @@ log_init (const char *path, enum log_format format, enum log_level level, casing
   log_level = level;
   if (path == NULL || *path == '\0')
     return 0;
-  int fd = open (path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  /* Engines pass a plain file path, often in a directory others can write:
+   * a symlink or a FIFO planted there is refused, not followed. */
+  int fd = open_append_regular (path, 0600, err);
   if (fd < 0)
-    return casing_error_errno (err, "open log file `%s`", path);
+    return casing_error_prefix (err, "log file");
   log_fd = fd;
   return 0;
 }

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/vfs.h>
@@ -159,27 +162,89 @@ write_file (const char *path, const char *data, size_t len, casing_error_t *err)
 }
 
 int
-write_file_atomic (const char *path, const char *data, size_t len, mode_t mode, casing_error_t *err)
+open_parent_dir (const char *path, const char **name, casing_error_t *err)
+{
+  const char *slash = strrchr (path, '/');
+  cleanup_free char *dir = NULL;
+  int fd;
+
+  *name = slash ? slash + 1 : path;
+  if (**name == '\0' || strcmp (*name, ".") == 0 || strcmp (*name, "..") == 0)
+    return casing_error_set (err, 0, "`%s` does not name a file", path);
+  if (slash == NULL)
+    dir = xstrdup (".");
+  else if (slash == path)
+    dir = xstrdup ("/");
+  else
+    dir = strndup (path, (size_t) (slash - path));
+  if (dir == NULL)
+    abort ();
+  fd = open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return casing_error_errno (err, "open the directory of `%s`", path);
+  return fd;
+}
+
+/* A new file with an unguessable name next to `name`: O_EXCL|O_NOFOLLOW
+ * never follow anything planted there, and a name nobody can predict
+ * cannot be taken in advance to make us fail. */
+static int
+create_temp_at (int dirfd, const char *name, mode_t mode, char **tmp_name, casing_error_t *err)
+{
+  for (int attempt = 0; attempt < 16; attempt++)
+    {
+      uint64_t r;
+      int fd;
+
+      if (getrandom (&r, sizeof r, 0) != (ssize_t) sizeof r)
+        return casing_error_errno (err, "getrandom");
+      free (*tmp_name);
+      xasprintf (tmp_name, ".%.200s.tmp-%016" PRIx64, name, r); /* within NAME_MAX */
+      fd = openat (dirfd, *tmp_name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+      if (fd >= 0)
+        return fd;
+      if (errno != EEXIST)
+        return casing_error_errno (err, "create `%s`", *tmp_name);
+    }
+  return casing_error_set (err, EEXIST, "create a temporary file for `%s`", name);
+}
+
+int
+write_file_atomic_at (int dirfd, const char *name, const char *data, size_t len, mode_t mode,
+                      casing_error_t *err)
 {
   cleanup_free char *tmp = NULL;
-  cleanup_close int fd = -1;
+  cleanup_close int fd = create_temp_at (dirfd, name, mode, &tmp, err);
+  int saved;
 
-  xasprintf (&tmp, "%s.tmp-%d", path, (int) getpid ());
-  fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
   if (fd < 0)
-    return casing_error_errno (err, "create `%s`", tmp);
+    return -1;
   if (write_all (fd, data, len) < 0)
     {
-      int saved = errno;
-      unlink (tmp);
+      saved = errno;
+      unlinkat (dirfd, tmp, 0);
       return casing_error_set (err, saved, "write `%s`", tmp);
     }
-  if (rename (tmp, path) < 0)
+  /* rename(2) replaces whatever `name` is (a symlink too) without following it. */
+  if (renameat (dirfd, tmp, dirfd, name) < 0)
     {
-      int saved = errno;
-      unlink (tmp);
-      return casing_error_set (err, saved, "rename `%s` to `%s`", tmp, path);
+      saved = errno;
+      unlinkat (dirfd, tmp, 0);
+      return casing_error_set (err, saved, "rename `%s` to `%s`", tmp, name);
     }
+  return 0;
+}
+
+int
+write_file_atomic (const char *path, const char *data, size_t len, mode_t mode, casing_error_t *err)
+{
+  const char *name;
+  cleanup_close int dirfd = open_parent_dir (path, &name, err);
+
+  if (dirfd < 0)
+    return -1;
+  if (write_file_atomic_at (dirfd, name, data, len, mode, err) < 0)
+    return casing_error_prefix (err, "`%s`", path);
   return 0;
 }
 
@@ -192,6 +257,65 @@ write_pid_file (const char *path, pid_t pid, casing_error_t *err)
 
   if (write_file_atomic (path, buf, (size_t) n, 0644, err) < 0)
     return casing_error_prefix (err, "pid file");
+  return 0;
+}
+
+/* An existing file is looked at through an O_PATH fd before it is opened
+ * for real: opening a FIFO for writing blocks, opening a device acts on
+ * it.  Only then is the same inode reopened through /proc/self/fd. */
+static int
+open_existing_for_append (int dirfd, const char *name, const char *path, casing_error_t *err)
+{
+  cleanup_close int pathfd = openat (dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  char proc[64];
+  struct stat st;
+  int fd;
+
+  if (pathfd < 0)
+    return casing_error_errno (err, "open `%s`", path);
+  if (fstat (pathfd, &st) < 0)
+    return casing_error_errno (err, "stat `%s`", path);
+  if (S_ISLNK (st.st_mode))
+    return casing_error_set (err, 0, "`%s` is a symbolic link: refused", path);
+  if (!S_ISREG (st.st_mode))
+    return casing_error_set (err, 0, "`%s` is not a regular file: refused", path);
+  /* Another name for someone else's file (fs.protected_hardlinks=0). */
+  if (st.st_nlink > 1)
+    return casing_error_set (err, 0, "`%s` has %ju hard links: refused", path,
+                             (uintmax_t) st.st_nlink);
+  snprintf (proc, sizeof proc, "/proc/self/fd/%d", pathfd);
+  fd = open (proc, O_WRONLY | O_APPEND | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0)
+    return casing_error_errno (err, "open `%s`", path);
+  return fd;
+}
+
+int
+open_append_regular (const char *path, mode_t mode, casing_error_t *err)
+{
+  const char *name;
+  cleanup_close int dirfd = open_parent_dir (path, &name, err);
+  int fd;
+
+  if (dirfd < 0)
+    return -1;
+  fd = openat (dirfd, name, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+  if (fd >= 0)
+    return fd;
+  if (errno != EEXIST)
+    return casing_error_errno (err, "create `%s`", path);
+  return open_existing_for_append (dirfd, name, path, err);
+}
+
+int
+socket_peer_uid (int sock, uid_t *uid, casing_error_t *err)
+{
+  struct ucred cred;
+  socklen_t len = sizeof cred;
+
+  if (getsockopt (sock, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
+    return casing_error_errno (err, "read the credentials of a socket peer");
+  *uid = cred.uid;
   return 0;
 }
 

@@ -42,10 +42,25 @@ int write_all (int fd, const void *buf, size_t len);
 /* Write a string to an existing file (cgroup, procfs): open O_WRONLY, write, close. */
 int write_file_at (int dirfd, const char *path, const char *data, size_t len, casing_error_t *err);
 int write_file (const char *path, const char *data, size_t len, casing_error_t *err);
-/* Create `path` atomically: write a temp file in the same directory and rename(2). */
+/* For a file in a directory someone else may write: open the directory of
+ * `path` (O_PATH) and point *name at the last component, so the file is
+ * then reached relative to that fd only.  Returns the fd. */
+int open_parent_dir (const char *path, const char **name, casing_error_t *err);
+/* Create or replace `name` atomically: the data goes to a new file with a
+ * random name (O_CREAT|O_EXCL|O_NOFOLLOW), renamed over `name` with
+ * renameat(2), which replaces a symlink there instead of following it. */
+int write_file_atomic_at (int dirfd, const char *name, const char *data, size_t len, mode_t mode,
+                          casing_error_t *err);
 int write_file_atomic (const char *path, const char *data, size_t len, mode_t mode, casing_error_t *err);
 /* The pid as text in `path` (--pid-file), written atomically. */
 int write_pid_file (const char *path, pid_t pid, casing_error_t *err);
+/* Open `path` to append (a log): created O_EXCL|O_NOFOLLOW when missing;
+ * an existing one must be a regular file with one link, not a symlink. */
+int open_append_regular (const char *path, mode_t mode, casing_error_t *err);
+
+/* The uid of a unix socket's peer (SO_PEERCRED; on a listening socket,
+ * of the caller of listen(2)), as the caller's user namespace sees it. */
+int socket_peer_uid (int sock, uid_t *uid, casing_error_t *err);
 
 int mkdir_p (const char *path, mode_t mode, casing_error_t *err);
 /* rm -rf below a directory fd, not crossing mount points. */

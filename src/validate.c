@@ -98,6 +98,7 @@ check_process (const oci_config *c, struct problem_list *out)
   if (p->cwd && p->cwd[0] != '/')
     problems_add (out, PROBLEM_ERROR, "process.cwd", "the spec requires an absolute path",
                   "\"%s\" is not absolute", p->cwd);
+  validate_user (p->user, out);
   validate_capabilities (p->capabilities, out);
   validate_rlimits (p, out);
   validate_lsm (c, out);
@@ -146,24 +147,41 @@ validate_config (const oci_config *config, const char *bundle, struct problem_li
   validate_linux (config, out);
 }
 
+/* Warnings are logged; the first error becomes *err as "what: path: message". */
+static int
+first_error (struct problem_list *l, const char *what, casing_error_t *err)
+{
+  int ret = 0;
+
+  for (size_t i = 0; i < l->len; i++)
+    if (l->items[i].severity == PROBLEM_WARNING)
+      log_warning ("%s: %s", l->items[i].path, l->items[i].message);
+  for (size_t i = 0; i < l->len; i++)
+    if (l->items[i].severity == PROBLEM_ERROR)
+      {
+        ret = casing_error_set (err, EINVAL, "%s: %s: %s", what, l->items[i].path,
+                                l->items[i].message);
+        (*err)->status = 0;
+        break;
+      }
+  problems_free (l);
+  return ret;
+}
+
 int
 validate_config_for_create (const oci_config *config, const char *bundle, casing_error_t *err)
 {
   struct problem_list l = { 0 };
-  int ret = 0;
 
   validate_config (config, bundle, &l);
-  for (size_t i = 0; i < l.len; i++)
-    if (l.items[i].severity == PROBLEM_WARNING)
-      log_warning ("%s: %s", l.items[i].path, l.items[i].message);
-  for (size_t i = 0; i < l.len; i++)
-    if (l.items[i].severity == PROBLEM_ERROR)
-      {
-        ret = casing_error_set (err, EINVAL, "config.json: %s: %s", l.items[i].path,
-                                l.items[i].message);
-        (*err)->status = 0;
-        break;
-      }
-  problems_free (&l);
-  return ret;
+  return first_error (&l, "config.json", err);
+}
+
+int
+validate_process_for_exec (const oci_process *process, const char *what, casing_error_t *err)
+{
+  struct problem_list l = { 0 };
+
+  validate_user (process->user, &l);
+  return first_error (&l, what, err);
 }

@@ -43,5 +43,9 @@ void validate_config (const oci_config *config, const char *bundle, struct probl
 
 /* For `create`: warnings are logged, the first error is returned. */
 int validate_config_for_create (const oci_config *config, const char *bundle, casing_error_t *err);
+/* For `exec`: the checks of validate_config that concern a process given
+ * on its own (--user, --additional-gids, --process FILE), with the same
+ * rules and JSON paths; `what` prefixes the message. */
+int validate_process_for_exec (const oci_process *process, const char *what, casing_error_t *err);
 
 #endif

@@ -5,6 +5,7 @@
 
 #include "validate.h"
 
+void validate_user (const oci_user *user, struct problem_list *out);
 void validate_capabilities (const oci_capabilities *caps, struct problem_list *out);
 void validate_rlimits (const oci_process *process, struct problem_list *out);
 void validate_lsm (const oci_config *config, struct problem_list *out);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Checks on `process`: capability and rlimit names, LSM labels.  The name
- * tables are the ones the confinement code applies (src/confine/), so
- * `check` and `create` cannot disagree. */
+/* Checks on `process`: user ids, capability and rlimit names, LSM labels.
+ * The name tables are the ones the confinement code applies (src/confine/),
+ * so `check` and `create` cannot disagree. */
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -10,6 +11,38 @@
 #include "confine/confine.h"
 #include "utils.h"
 #include "validate_checks.h"
+
+/* setresuid(2), setresgid(2) and setgroups(2) read (uid_t)-1, 4294967295,
+ * as "leave this id unchanged": such a uid would keep the process root.
+ * Ids above INT32_MAX are negative wherever the kernel or a tool reads them
+ * as signed, so the whole upper half is refused. */
+#define VALIDATE_ID_MAX 2147483647u
+
+static void
+validate_id (uint32_t id, const char *path, struct problem_list *out)
+{
+  if (id > VALIDATE_ID_MAX)
+    problems_add (out, PROBLEM_ERROR, path,
+                  "4294967295 would read as \"unchanged\" to setresuid(2)",
+                  "%" PRIu32 " is out of range: ids go from 0 to %u", id, VALIDATE_ID_MAX);
+}
+
+void
+validate_user (const oci_user *u, struct problem_list *out)
+{
+  if (u == NULL)
+    return;
+  if (u->has_uid)
+    validate_id (u->uid, "process.user.uid", out);
+  if (u->has_gid)
+    validate_id (u->gid, "process.user.gid", out);
+  for (size_t i = 0; i < u->additional_gids_len; i++)
+    {
+      char path[64];
+      snprintf (path, sizeof path, "process.user.additionalGids[%zu]", i);
+      validate_id (u->additional_gids[i], path, out);
+    }
+}
 
 void
 validate_rlimits (const oci_process *p, struct problem_list *out)

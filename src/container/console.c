@@ -65,35 +65,34 @@ console_make_controlling (int slave, casing_error_t *err)
   return 0;
 }
 
+/* The engine made the socket, maybe in a directory others can write: a
+ * symlink planted at its name (or at the name before the engine binds)
+ * would hand the pty master to whoever owns the target.  The name is opened
+ * O_PATH|O_NOFOLLOW, checked to be a socket, and connected to through
+ * /proc/self/fd, which reaches that very inode (and keeps sun_path short
+ * whatever the length of the path). */
 int
 console_socket_connect (const char *path, casing_error_t *err)
 {
   struct sockaddr_un addr = { .sun_family = AF_UNIX };
-  cleanup_close int fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  cleanup_close int dirfd = -1;
-  const char *connect_path = path;
-  char short_path[64];
+  cleanup_close int dirfd = -1, pathfd = -1, fd = -1;
+  const char *name;
+  struct stat st;
 
+  dirfd = open_parent_dir (path, &name, err);
+  if (dirfd < 0)
+    return casing_error_prefix (err, "console socket");
+  pathfd = openat (dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (pathfd < 0 || fstat (pathfd, &st) < 0)
+    return casing_error_errno (err, "open the console socket `%s`", path);
+  if (S_ISLNK (st.st_mode))
+    return casing_error_set (err, 0, "console socket `%s` is a symbolic link: refused", path);
+  if (!S_ISSOCK (st.st_mode))
+    return casing_error_set (err, 0, "console socket `%s` is not a socket", path);
+  fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0)
     return casing_error_errno (err, "socket");
-  /* sun_path holds 107 bytes: reach a longer path through its directory. */
-  if (strlen (path) >= sizeof addr.sun_path)
-    {
-      cleanup_free char *dir = xstrdup (path);
-      char *slash = strrchr (dir, '/');
-      if (slash == NULL)
-        return casing_error_set (err, ENAMETOOLONG, "console socket `%s`", path);
-      *slash = '\0';
-      dirfd = open (*dir ? dir : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-      if (dirfd < 0)
-        return casing_error_errno (err, "open the directory of the console socket `%s`", path);
-      snprintf (short_path, sizeof short_path, "/proc/self/fd/%d/", dirfd);
-      if (strlen (short_path) + strlen (slash + 1) >= sizeof addr.sun_path)
-        return casing_error_set (err, ENAMETOOLONG, "console socket `%s`", path);
-      strcat (short_path, slash + 1);
-      connect_path = short_path;
-    }
-  strcpy (addr.sun_path, connect_path);
+  snprintf (addr.sun_path, sizeof addr.sun_path, "/proc/self/fd/%d", pathfd);
   if (connect (fd, (struct sockaddr *) &addr, sizeof addr) < 0)
     return casing_error_errno (err, "connect to the console socket `%s`", path);
   return steal_fd (&fd);

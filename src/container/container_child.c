@@ -213,12 +213,23 @@ report_ready (struct container_child_ctx *ctx, casing_error_t *err)
   return sync_send (ctx->sync_fd, SYNC_DETACHED, NULL, 0, -1, err);
 }
 
-/* Block until `start` connects and sends its state JSON; a caller that
- * disconnects without a request is ignored. */
+/* Block until `start` connects and sends its state JSON.  Only the user
+ * who created the container (the credentials the kernel keeps on the
+ * listening socket, from create's listen(2)) or root may start it; any
+ * other peer is dropped before a byte is read, and a caller that
+ * disconnects without a request is ignored.  Both uids are as our user
+ * namespace sees them: in one that maps neither, all unmapped users look
+ * alike, and there the 0700 state directory is what keeps others out.  Root
+ * is recognized only without a user namespace, where 0 is the host's. */
 static int
 wait_for_start (struct container_child_ctx *ctx, const struct joined_process *jp, char **state_json,
                 casing_error_t *err)
 {
+  bool root_allowed = !config_has_namespace (ctx->config, "user");
+  uid_t creator;
+
+  if (socket_peer_uid (ctx->start_listen_fd, &creator, err) < 0)
+    return -1;
   for (;;)
     {
       /* Joining a pid namespace, the container process is another one:
@@ -236,12 +247,19 @@ wait_for_start (struct container_child_ctx *ctx, const struct joined_process *jp
         }
       struct sync_msg m = { .fd = -1 };
       int conn = accept4 (ctx->start_listen_fd, NULL, NULL, SOCK_CLOEXEC);
+      uid_t peer;
       int r;
 
       if (conn < 0 && errno == EINTR)
         continue;
       if (conn < 0)
         return casing_error_errno (err, "accept on the start socket");
+      if (socket_peer_uid (conn, &peer, NULL) < 0
+          || (peer != creator && !(root_allowed && peer == 0)))
+        {
+          close (conn);
+          continue;
+        }
       r = sync_recv (conn, &m, NULL);
       if (r > 0 && m.type == SYNC_START)
         {

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/pidfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -175,7 +176,11 @@ create_cgroup (struct create_job *j, casing_error_t *err)
 }
 
 /* start.sock: `start` connects here.  Bound through /proc/self/fd so a long
- * --root does not hit the 108-byte limit of sun_path. */
+ * --root does not hit the 108-byte limit of sun_path.  bind(2) gives the
+ * file the mode of the socket inode minus the umask: made owner-only first,
+ * a loose umask of the caller cannot open it to others.  The init learns
+ * who created the container from this socket: the kernel keeps the
+ * credentials of the caller of listen(2) on it. */
 static int
 create_start_socket (struct create_job *j, casing_error_t *err)
 {
@@ -185,6 +190,8 @@ create_start_socket (struct create_job *j, casing_error_t *err)
   if (fd < 0)
     return casing_error_errno (err, "socket");
   j->listen_fd = fd;
+  if (fchmod (fd, 0600) < 0)
+    return casing_error_errno (err, "restrict the mode of the start socket");
   snprintf (addr.sun_path, sizeof addr.sun_path, "/proc/self/fd/%d/start.sock", j->h->dirfd);
   if (bind (fd, (struct sockaddr *) &addr, sizeof addr) < 0)
     return casing_error_errno (err, "bind `%s/start.sock`", j->h->dir);

@@ -150,10 +150,15 @@ state_store_create (const char *root, const char *id, struct container_handle **
 
   if (container_id_validate (id, err) < 0)
     return -1;
-  if (mkdir_p (root, 0711, err) < 0)
+  /* Owner-only, whatever the umask (mkdir can only take bits away): the
+   * directories hold start.sock, whose peer can start the container, and
+   * state nobody else needs to read.  An existing root keeps its mode (it
+   * may be a shared directory picked with --root); the per-container
+   * directory is what closes the way. */
+  if (mkdir_p (root, 0700, err) < 0)
     return casing_error_prefix (err, "create the state root");
   h = handle_new (root, id);
-  if (mkdir (h->dir, 0711) < 0)
+  if (mkdir (h->dir, 0700) < 0)
     {
       int saved = errno;
       container_handle_free (h);
@@ -231,16 +236,24 @@ state_store_open (const char *root, const char *id, enum state_lock_mode mode,
 }
 
 int
+state_store_write (struct container_handle *h, const char *name, const char *data, size_t len,
+                   casing_error_t *err)
+{
+  if (write_file_atomic_at (h->dirfd, name, data, len, 0600, err) < 0)
+    return casing_error_prefix (err, "`%s`", h->dir);
+  return 0;
+}
+
+int
 state_store_save (struct container_handle *h, casing_error_t *err)
 {
-  cleanup_free char *path = state_store_path (h, STATE_FILE);
   cleanup_free char *json = NULL;
   char *msg = NULL;
 
   json = casing_state_generate (h->state, true, &msg);
   if (json == NULL)
     return casing_error_take (err, EINVAL, msg ? msg : xstrdup ("cannot generate the state file"));
-  return write_file_atomic (path, json, strlen (json), 0600, err);
+  return state_store_write (h, STATE_FILE, json, strlen (json), err);
 }
 
 int
@@ -283,7 +296,9 @@ state_store_list (const char *root, char ***ids, casing_error_t *err)
   v = xmalloc0 (cap * sizeof (char *));
   while ((de = readdir (d)) != NULL)
     {
-      if (de->d_name[0] == '.' || container_id_validate (de->d_name, NULL) < 0)
+      /* Every valid id, a leading dot included (runc's rule allows it):
+       * nothing else lives in the root, and no container may hide here. */
+      if (container_id_validate (de->d_name, NULL) < 0)
         continue;
       if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN)
         continue;

@@ -7,6 +7,9 @@
  *   ROOT/ID/start.sock     listening socket of a `created` container; `start`
  *                          connects to it and removes it
  *
+ * ROOT and ROOT/ID are made 0700 and start.sock 0600 whatever the umask;
+ * the init also refuses a start.sock peer other than the creator or root.
+ *
  * Commands that change a container (create, start, delete, update, pause...)
  * open it with STATE_LOCK_EXCLUSIVE and keep the lock until they are done;
  * readers (state, list, ps, kill) use STATE_LOCK_SHARED_TRY, which never
@@ -61,6 +64,9 @@ int state_store_create (const char *root, const char *id, struct container_handl
 int state_store_open (const char *root, const char *id, enum state_lock_mode mode,
                       struct container_handle **out, casing_error_t *err);
 int state_store_save (struct container_handle *h, casing_error_t *err);
+/* Replace ROOT/ID/name atomically (0600), relative to the held directory fd. */
+int state_store_write (struct container_handle *h, const char *name, const char *data, size_t len,
+                       casing_error_t *err);
 /* Remove the whole state directory (the lock is released by freeing h). */
 int state_store_remove (struct container_handle *h, casing_error_t *err);
 void container_handle_free (struct container_handle *h);

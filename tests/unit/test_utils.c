@@ -74,6 +74,66 @@ test_files (void)
   casing_error_release (&err);
 }
 
+/* Files made in a directory someone else may write: nothing planted there
+ * (a symlink, a FIFO) is followed or opened. */
+static void
+test_safe_files (void)
+{
+  char dir[] = "/tmp/casing-unit-XXXXXX";
+  cleanup_free char *victim = NULL, *lnk = NULL, *fifo = NULL, *log = NULL, *data = NULL;
+  cleanup_close int dirfd = -1;
+  casing_error_t err = NULL;
+  const char *name = NULL;
+  struct stat st;
+  int fd;
+
+  CHECK (mkdtemp (dir) != NULL);
+  xasprintf (&victim, "%s/victim", dir);
+  xasprintf (&lnk, "%s/link", dir);
+  xasprintf (&fifo, "%s/fifo", dir);
+  xasprintf (&log, "%s/log", dir);
+  CHECK (write_file_atomic (victim, "keep", 4, 0600, &err) == 0);
+
+  dirfd = open_parent_dir (lnk, &name, &err);
+  CHECK (dirfd >= 0 && strcmp (name, "link") == 0);
+  CHECK (open_parent_dir ("/tmp/", &name, &err) < 0);
+  casing_error_release (&err);
+  fd = open_parent_dir ("relative", &name, &err);
+  CHECK (fd >= 0 && strcmp (name, "relative") == 0);
+  if (fd >= 0)
+    close (fd);
+
+  /* A symlink at the name is replaced by the new file, its target kept. */
+  CHECK (symlink (victim, lnk) == 0);
+  CHECK (write_file_atomic_at (dirfd, "link", "123", 3, 0644, &err) == 0);
+  CHECK (lstat (lnk, &st) == 0 && S_ISREG (st.st_mode));
+  CHECK (read_all_file (victim, &data, NULL, &err) == 0 && strcmp (data, "keep") == 0);
+  free (data);
+  data = NULL;
+
+  /* Appending: a new file is created, an existing regular file appended;
+   * a symlink, a FIFO or a file with another link is refused. */
+  fd = open_append_regular (log, 0600, &err);
+  CHECK (fd >= 0 && write_all (fd, "a", 1) == 0);
+  if (fd >= 0)
+    close (fd);
+  fd = open_append_regular (log, 0600, &err);
+  CHECK (fd >= 0 && write_all (fd, "b", 1) == 0);
+  if (fd >= 0)
+    close (fd);
+  CHECK (read_all_file (log, &data, NULL, &err) == 0 && strcmp (data, "ab") == 0);
+  CHECK (unlink (lnk) == 0 && symlink (victim, lnk) == 0);
+  CHECK (open_append_regular (lnk, 0600, &err) < 0 && strstr (err->msg, "symbolic link"));
+  casing_error_release (&err);
+  CHECK (mkfifo (fifo, 0600) == 0);
+  CHECK (open_append_regular (fifo, 0600, &err) < 0 && strstr (err->msg, "not a regular file"));
+  casing_error_release (&err);
+  CHECK (unlink (lnk) == 0 && link (victim, lnk) == 0);
+  CHECK (open_append_regular (lnk, 0600, &err) < 0 && strstr (err->msg, "hard links"));
+  casing_error_release (&err);
+  CHECK (remove_tree_at (AT_FDCWD, dir, &err) == 0);
+}
+
 static void
 test_misc (void)
 {
@@ -96,6 +156,7 @@ main (void)
   test_errors ();
   test_numbers ();
   test_files ();
+  test_safe_files ();
   test_misc ();
   return unit_report ("test_utils");
 }
