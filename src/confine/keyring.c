@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
+#include <stdio.h>
 #include <linux/keyctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -26,8 +27,12 @@ int
 keyring_create_session (const char *container_id, const char *selinux_label, casing_error_t *err)
 {
   struct lsm_write w;
+  char name[512];
   long serial;
 
+  /* Keyring names starting with "." are the kernel's own (EPERM): such an
+   * id gets runc's prefix. */
+  snprintf (name, sizeof name, "%s%s", container_id[0] == '.' ? "_ses" : "", container_id);
   /* Label the keyring as the process will be (setkeycreatecon). */
   if (selinux_keycreate_write (lsm_host_probe (), selinux_label, &w, err) < 0)
     return -1;
@@ -36,7 +41,7 @@ keyring_create_session (const char *container_id, const char *selinux_label, cas
 
   /* Without its own session keyring a container shares the caller's, and
    * with it every key the host user holds. */
-  serial = syscall (SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, container_id, 0, 0, 0);
+  serial = syscall (SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name, 0, 0, 0);
   if (serial < 0)
     {
       if (errno == ENOSYS)
@@ -44,7 +49,7 @@ keyring_create_session (const char *container_id, const char *selinux_label, cas
           log_debug ("session keyring: keyrings are not supported by the kernel, skipped");
           return 0;
         }
-      return casing_error_errno (err, "session keyring: join a new session keyring \"%s\"", container_id);
+      return casing_error_errno (err, "session keyring: join a new session keyring \"%s\"", name);
     }
   if (syscall (SYS_keyctl, KEYCTL_SETPERM, serial, SESSION_KEYRING_PERM, 0, 0) < 0)
     return casing_error_errno (err, "session keyring: set permissions");
