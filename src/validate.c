@@ -159,9 +159,10 @@ first_error (struct problem_list *l, const char *what, casing_error_t *err)
   for (size_t i = 0; i < l->len; i++)
     if (l->items[i].severity == PROBLEM_ERROR)
       {
-        ret = casing_error_set (err, EINVAL, "%s: %s: %s", what, l->items[i].path,
-                                l->items[i].message);
-        (*err)->status = 0;
+        /* The message says what is wrong: no strerror after it. */
+        ret = casing_error_set (err, 0, "%s: %s: %s", what, l->items[i].path, l->items[i].message);
+        if (err && *err)
+          (*err)->status = EINVAL;
         break;
       }
   problems_free (l);

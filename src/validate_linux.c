@@ -125,6 +125,10 @@ check_uts_and_time (const oci_config *c, struct problem_list *out)
   if (c->domainname && *c->domainname && find_ns (l, "uts") == NULL)
     problems_add (out, PROBLEM_ERROR, "domainname", "add {\"type\": \"uts\"} to linux.namespaces",
                   "setting the domainname needs a uts namespace");
+  if ((c->hostname || c->domainname) && namespace_joined_is_runtimes (c, "uts", NULL) == 1)
+    problems_add (out, PROBLEM_ERROR, c->hostname ? "hostname" : "domainname",
+                  "join another uts namespace, or leave hostname and domainname out",
+                  "the uts namespace path is the runtime's own (the host's): the host would be renamed");
   if (l && l->time_offsets && (find_ns (l, "time") == NULL || find_ns (l, "time")->path))
     problems_add (out, PROBLEM_ERROR, "linux.timeOffsets", "add {\"type\": \"time\"} to linux.namespaces",
                   "time offsets need a new time namespace");

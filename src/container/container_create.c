@@ -133,7 +133,6 @@ static int
 record_state (struct create_job *j, casing_error_t *err)
 {
   casing_state *s;
-  cleanup_free char *config_copy = NULL;
 
   if (state_store_create (j->o->root, j->o->id, &j->h, err) < 0)
     return -1;
@@ -148,10 +147,9 @@ record_state (struct create_job *j, casing_error_t *err)
   /* The cgroup we are about to make, so a killed create can be undone. */
   if (j->config->linux_ && j->config->linux_->cgroups_path)
     s->cgroup_path = xstrdup (j->config->linux_->cgroups_path);
-  config_copy = state_store_path (j->h, "config.json");
-  if (write_file_atomic (config_copy, j->config_data, j->config_len, 0600, err) < 0)
+  if (state_store_write (j->h, "config.json", j->config_data, j->config_len, err) < 0)
     return -1;
-  s->config_path = steal_pointer (&config_copy);
+  s->config_path = state_store_path (j->h, "config.json");
   return state_store_save (j->h, err);
 }
 

@@ -97,6 +97,10 @@ int sysctl_check_allowed (const oci_config *config, const char *key, casing_erro
  * runtime's) own namespace, compared by identity.  The child repeats the
  * check on the namespace it is really in (sysctl_apply). */
 int sysctl_check_not_runtime_ns (const oci_config *config, const char *key, casing_error_t *err);
+/* 1 when linux.namespaces has `type` ("uts"...) joined by a path that
+ * leads to the caller's own namespace (by identity), 0 when not, -1 when
+ * the path cannot be checked. */
+int namespace_joined_is_runtimes (const oci_config *config, const char *type, casing_error_t *err);
 /* Absolute host path of root.path (relative to the bundle), checked to be a
  * directory. */
 int rootfs_resolve_path (const oci_config *config, const char *bundle, char **out, casing_error_t *err);

@@ -87,6 +87,20 @@ sysctl_check_not_runtime_ns (const oci_config *config, const char *key, casing_e
   return 0;
 }
 
+int
+namespace_joined_is_runtimes (const oci_config *config, const char *type, casing_error_t *err)
+{
+  const oci_namespace *ns = config_get_namespace (config, type);
+  struct ns_identity joined, own;
+
+  if (ns == NULL || ns->path == NULL)
+    return 0;
+  if (namespace_identity_of_path (ns->path, &joined, err) < 0
+      || namespace_identity_current (namespace_lookup (type)->proc_name, &own, err) < 0)
+    return -1;
+  return namespace_identity_equal (&joined, &own);
+}
+
 /* The /proc/sys path of a key: dots become slashes unless the key is
  * already written with slashes (then dots are part of a name: "eth0.100"). */
 char *

@@ -16,6 +16,17 @@ uts_apply (const oci_config *config, casing_error_t *err)
     return casing_error_set (err, EINVAL, "hostname: setting it requires a `uts` namespace");
   if (config->domainname && ! has_uts)
     return casing_error_set (err, EINVAL, "domainname: setting it requires a `uts` namespace");
+  /* A uts namespace joined by path may be the runtime's own: the host's
+   * name.  Told by identity, in the namespace we are in now. */
+  if (config->hostname || config->domainname)
+    {
+      int own = namespace_is_runtimes ("uts", err);
+      if (own < 0)
+        return casing_error_prefix (err, "%s", config->hostname ? "hostname" : "domainname");
+      if (own)
+        return casing_error_set (err, EPERM, "%s: the container is in the runtime's own uts namespace (the host's): "
+                                 "refusing to rename the host", config->hostname ? "hostname" : "domainname");
+    }
   if (config->hostname && sethostname (config->hostname, strlen (config->hostname)) < 0)
     return casing_error_errno (err, "hostname: set `%s`", config->hostname);
   if (config->domainname && setdomainname (config->domainname, strlen (config->domainname)) < 0)

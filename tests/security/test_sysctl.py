@@ -8,6 +8,7 @@ host's namespace a different way and then checks ON THE HOST that the value
 did not move; `casing check` must flag the same configs."""
 import ctypes
 import os
+import socket
 import subprocess
 import threading
 import time
@@ -76,6 +77,8 @@ def attack(casing, bundle, ns_type, ns_path, key):
     """Join `ns_path` as the `ns_type` namespace and set `key` in it: create
     must fail, the host must keep its value, check must name the key."""
     add_namespace(bundle, ns_type, ns_path)
+    if ns_type == "uts":
+        bundle.config.pop("hostname", None)  # refused on its own (test_hostname_with_host_uts_path)
     bundle.config["linux"]["sysctl"] = {key: flipped(key)}
     bundle.set_args("true")
     bundle.save()
@@ -214,3 +217,29 @@ def test_net_path_swapped_to_host_after_validation(casing, bundle, netns, tmpdir
     print("race outcomes:", outcomes)
     if outcomes["child"] == 0:
         pytest.skip("the swap never landed between the validation and the join: inconclusive")
+
+
+@pytest.mark.parametrize("field", ["hostname", "domainname"])
+def test_hostname_with_host_uts_path(casing, bundle, field):
+    """hostname/domainname go to the uts namespace the container is in: the
+    host's, when linux.namespaces joins it by path.  Refused by check and
+    create; the host keeps its name."""
+    add_namespace(bundle, "uts", own_ns("uts"))
+    bundle.config["hostname"] = "pwned-" + uuid.uuid4().hex[:6]
+    if field == "domainname":
+        del bundle.config["hostname"]
+        bundle.config["domainname"] = "pwned-" + uuid.uuid4().hex[:6]
+    bundle.set_args("true")
+    bundle.save()
+    before = os.uname().nodename, host_read("kernel.domainname")
+    try:
+        r = casing.run("create", "-b", bundle.path, cid("uts"))
+        assert (os.uname().nodename, host_read("kernel.domainname")) == before
+        assert r.returncode != 0 and "runtime's own" in r.stderr and field in r.stderr, r
+    finally:
+        if os.uname().nodename != before[0]:
+            socket.sethostname(before[0])
+        if host_read("kernel.domainname") != before[1]:
+            host_write("kernel.domainname", before[1])
+    rc, errors = check_problems(casing, bundle)
+    assert rc == 1 and [p for p in errors if p["path"] == field and "host" in p["message"]], errors
