@@ -5,20 +5,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "isolation_internal.h"
 #include "../log.h"
 #include "../utils.h"
-
-#ifndef SYS_fchmodat2
-#define SYS_fchmodat2 452
-#endif
 
 struct device_node
 {
@@ -82,22 +76,6 @@ open_node_checked (int dirfd, const char *name, const struct device_node *d, int
   return casing_error_set (err, EEXIST, "`%s` exists and is not the requested device", d->path);
 }
 
-/* chmod of the very inode `fd` (O_PATH) names.  fchmod() refuses O_PATH
- * fds; fchmodat2 (Linux 6.6) takes AT_EMPTY_PATH, older kernels go through
- * the fd's magic link, which also names that inode and no other. */
-static int
-chmod_fd (int fd, mode_t mode)
-{
-  char path[64];
-
-  if (syscall (SYS_fchmodat2, fd, "", mode, AT_EMPTY_PATH) == 0)
-    return 0;
-  if (errno != ENOSYS && errno != EINVAL)
-    return -1;
-  snprintf (path, sizeof path, "/proc/self/fd/%d", fd);
-  return chmod (path, mode);
-}
-
 /* Bind the host's node (same path) over an empty file. */
 static int
 bind_host_device (int dirfd, const char *name, const struct device_node *d, casing_error_t *err)
@@ -148,7 +126,7 @@ create_device (struct rootfs_context *ctx, const struct device_node *d, casing_e
   if (r != 0)
     return r < 0 ? -1 : 0;
   /* mknod is subject to the umask. */
-  if (chmod_fd (node, d->mode & 07777) < 0)
+  if (fd_chmod (node, d->mode & 07777) < 0)
     return casing_error_errno (err, "chmod `%s`", d->path);
   if (fchownat (node, "", d->uid, d->gid, AT_EMPTY_PATH) < 0)
     return casing_error_errno (err, "chown `%s`", d->path);
