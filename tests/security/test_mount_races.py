@@ -13,10 +13,11 @@ attacker-controlled source: a host directory ends up in the victim.
 Both path resolvers are attacked: openat2(RESOLVE_IN_ROOT) and the
 component-by-component walk used without it."""
 import os
+import time
 
 import pytest
 
-from mnt_helpers import (PROFILES, apply_profile, attacker_container, bind, gained_mounts,
+from mnt_helpers import (PROFILES, HostFile, apply_profile, attacker_container, bind, gained_mounts,
                          host_mounts, install, new_bundle, run_victim, tree_snapshot)
 
 RESOLVERS = ["openat2", "walk"]
@@ -190,4 +191,47 @@ def test_victim_mount_table_after_race(casing, tmpdir_path, volumes):
             results[len(binds)] = results.get(len(binds), 0) + 1
             assert len(binds) == 8, text
     print("mount table after race: %r" % results)
+    assert gained_mounts(before, [tmpdir_path]) == []
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_tmpcopyup_destination_exchange_never_chmods_host(casing, tmpdir_path, volumes, profile):
+    """A tmpfs with tmpcopyup at /shared/x/t.  The attacker exchanges x
+    with y (two real directories) so that a runtime looking the destination
+    up again after the mount copies into y/t, a plain directory of the
+    volume; there it replaces the big file being copied with a symlink to a
+    host file, so that setting the copy's mode by name chmods the host file
+    to 04777.  The host file's mode must never change, and the copy must
+    only ever go to the new tmpfs: the volume's y/t stays empty."""
+    victim = HostFile(os.path.join(tmpdir_path, "host-victim"), mode=0o600)
+    att = new_bundle(tmpdir_path, "attacker")
+    install(att, "mnt_copyup_race")
+    vb = new_bundle(tmpdir_path, "victim")
+    vb.config["mounts"].append(bind("/shared", volumes["shared"]))
+    vb.config["mounts"].append({"destination": "/shared/x/t", "type": "tmpfs", "source": "tmpfs",
+                                "options": ["tmpcopyup", "size=64m"]})
+    apply_profile(vb, profile)
+    before = host_mounts()
+    outcomes = {}
+    os.rmdir(os.path.join(volumes["shared"], "x"))  # the attacker makes its own x and y
+    with attacker_container(casing, att, volumes["shared"],
+                            ["/bin/mnt_copyup_race", "/shared", victim.path, "STOP", "60"], "STOP"):
+        # Wait for the attacker's 16 MiB file, then race.
+        for _ in range(200):
+            if any(os.path.exists(os.path.join(volumes["shared"], n, "t", "big")) for n in ("x", "y")) \
+                    and os.path.exists(os.path.join(volumes["shared"], "y")):
+                break
+            time.sleep(0.05)
+        for _ in range(ROUNDS):
+            r = run_victim(casing, vb, ["true"])
+            key = "ok" if r.returncode == 0 else r.stderr.strip()[:100]
+            outcomes[key] = outcomes.get(key, 0) + 1
+            if victim.changes():
+                break
+    with open(os.path.join(volumes["shared"], "RESULT")) as f:
+        result = f.read().strip()
+    print("tmpcopyup exchange (%s): %r; attacker: %s" % (profile, outcomes, result))
+    assert victim.changes() == {}, "the host file was chmod'ed through the copy-up"
+    # The copy never went to the attacker's plain directory.
+    assert result.startswith("landed=0 "), result
     assert gained_mounts(before, [tmpdir_path]) == []
