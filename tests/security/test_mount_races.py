@@ -22,6 +22,7 @@ from mnt_helpers import (PROFILES, HostFile, apply_profile, attacker_container, 
 
 RESOLVERS = ["openat2", "walk"]
 ROUNDS = 25
+COPYUP_ROUNDS = 40
 
 
 def resolver_env(resolver):
@@ -222,7 +223,9 @@ def test_tmpcopyup_destination_exchange_never_chmods_host(casing, tmpdir_path, v
                     and os.path.exists(os.path.join(volumes["shared"], "y")):
                 break
             time.sleep(0.05)
-        for _ in range(ROUNDS):
+        # Without the fix, the copy landed in the attacker's directory
+        # within 2-25 creates (the host file chmod'ed in most of those).
+        for _ in range(COPYUP_ROUNDS):
             r = run_victim(casing, vb, ["true"])
             key = "ok" if r.returncode == 0 else r.stderr.strip()[:100]
             outcomes[key] = outcomes.get(key, 0) + 1
