@@ -45,16 +45,29 @@ static const struct
   { "ptmx", "pts/ptmx" },
 };
 
-/* An existing file at the path: fine if it is the same device. */
+/* The file now at dirfd/name, opened without following a symlink and
+ * checked to be the device `d` asks for.  Everything after the check goes
+ * through this fd: /dev may be a volume another container shares, and it
+ * can swap the node for a symlink to a host file at any moment (the
+ * runtime is still in the host's root here).  Returns 0 with *out set, 1
+ * for a default device the image provides as something else (left alone),
+ * -1 on error. */
 static int
-check_existing (int dirfd, const char *name, const struct device_node *d, casing_error_t *err)
+open_node_checked (int dirfd, const char *name, const struct device_node *d, int *out, casing_error_t *err)
 {
+  cleanup_close int fd = openat (dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
   struct stat st;
-  if (fstatat (dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+
+  if (fd < 0)
+    return casing_error_errno (err, "open `%s`", d->path);
+  if (fstat (fd, &st) < 0)
     return casing_error_errno (err, "stat `%s`", d->path);
   if ((st.st_mode & S_IFMT) == d->type
       && (d->type == S_IFIFO || st.st_rdev == makedev (d->major, d->minor)))
-    return 0;
+    {
+      *out = steal_fd (&fd);
+      return 0;
+    }
   if (d->is_default)
     {
       log_debug ("`%s` exists and is not the default device: left as it is", d->path);
@@ -75,11 +88,18 @@ bind_host_device (int dirfd, const char *name, const struct device_node *d, casi
     return casing_error_errno (err, "open the host's `%s`", d->path);
   if (fstat (src, &st) < 0 || (st.st_mode & S_IFMT) != d->type || st.st_rdev != makedev (d->major, d->minor))
     return casing_error_set (err, ENODEV, "the host's `%s` is not device %u:%u", d->path, d->major, d->minor);
-  target = openat (dirfd, name, O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+  /* O_EXCL: never open (for writing!) a file already there, which could
+   * be a FIFO that blocks us or a device another container planted. */
+  target = openat (dirfd, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
   if (target < 0 && errno == EEXIST)
     target = openat (dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
   if (target < 0)
     return casing_error_errno (err, "create `%s`", d->path);
+  if (fstat (target, &st) < 0)
+    return casing_error_errno (err, "stat `%s`", d->path);
+  if (S_ISLNK (st.st_mode) || S_ISDIR (st.st_mode))
+    return casing_error_set (err, EEXIST, "`%s` exists and is a %s", d->path,
+                             S_ISLNK (st.st_mode) ? "symlink" : "directory");
   return mount_bind_fd (src, target, false, 0, d->path, err);
 }
 
@@ -87,7 +107,7 @@ static int
 create_device (struct rootfs_context *ctx, const struct device_node *d, casing_error_t *err)
 {
   cleanup_free char *copy = xstrdup (d->path), *dir = NULL;
-  cleanup_close int dirfd = -1;
+  cleanup_close int dirfd = -1, node = -1;
   const char *name;
   int r;
 
@@ -100,18 +120,15 @@ create_device (struct rootfs_context *ctx, const struct device_node *d, casing_e
     return -1;
   if (ctx->has_userns && d->type != S_IFIFO)
     return bind_host_device (dirfd, name, d, err);
-  if (mknodat (dirfd, name, d->type | (d->mode & 07777), makedev (d->major, d->minor)) < 0)
-    {
-      if (errno != EEXIST)
-        return casing_error_errno (err, "mknod `%s`", d->path);
-      r = check_existing (dirfd, name, d, err);
-      if (r != 0)
-        return r < 0 ? -1 : 0;
-    }
+  if (mknodat (dirfd, name, d->type | (d->mode & 07777), makedev (d->major, d->minor)) < 0 && errno != EEXIST)
+    return casing_error_errno (err, "mknod `%s`", d->path);
+  r = open_node_checked (dirfd, name, d, &node, err);
+  if (r != 0)
+    return r < 0 ? -1 : 0;
   /* mknod is subject to the umask. */
-  if (fchmodat (dirfd, name, d->mode & 07777, 0) < 0)
+  if (fd_chmod (node, d->mode & 07777) < 0)
     return casing_error_errno (err, "chmod `%s`", d->path);
-  if (fchownat (dirfd, name, d->uid, d->gid, AT_SYMLINK_NOFOLLOW) < 0)
+  if (fchownat (node, "", d->uid, d->gid, AT_EMPTY_PATH) < 0)
     return casing_error_errno (err, "chown `%s`", d->path);
   return 0;
 }

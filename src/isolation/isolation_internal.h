@@ -102,6 +102,12 @@ enum path_create
  * as directories and the last one as `create` says (mode 0755 / 0644), even
  * behind a dangling symlink (created where the symlink points, inside root). */
 int path_open_in_root (int root_fd, const char *path, enum path_create create, casing_error_t *err);
+/* chmod the very inode `fd` (O_PATH allowed) names, never a path that a
+ * racing rename could have changed; -1 with errno on failure. */
+int fd_chmod (int fd, mode_t mode);
+/* A new open file description (flags: O_RDONLY...) of the inode an O_PATH
+ * fd names, through its magic link: no lookup by name. */
+int fd_reopen (int fd, int flags);
 /* Tests force the fallback walk: CASING_TEST_NO_OPENAT2=1 or this. */
 void path_resolve_force_fallback (bool force);
 bool path_resolve_uses_openat2 (void);
@@ -125,8 +131,17 @@ int mount_bind_fd (int source_fd, int target_fd, bool recursive, uint64_t attr_s
  * so the kernel mounts on exactly the file we resolved. */
 int mount_fs_on_fd (const char *source, const char *type, unsigned long flags, const char *data,
                     int target_fd, const char *what, casing_error_t *err);
-/* Reopen `path` after something was mounted on it, so the fd sees the mount. */
-int mount_reopen_target (struct rootfs_context *ctx, const char *path, casing_error_t *err);
+/* Reopen `path` after something was mounted on `target` (its fd from
+ * before), so the fd sees the mount; fails unless the fd found is that
+ * new mount (MOUNT_REOPEN_NEW) or, after a remount, `target`'s own mount
+ * (MOUNT_REOPEN_SAME).  For "/" (target unused) the root fd is renewed. */
+enum mount_reopen
+{
+  MOUNT_REOPEN_NEW,
+  MOUNT_REOPEN_SAME,
+};
+int mount_reopen_target (struct rootfs_context *ctx, const char *path, int target, enum mount_reopen expect,
+                         casing_error_t *err);
 bool mount_is_bind (const oci_mount *m, const struct mount_options *o);
 /* A detached, fully configured (idmap, attributes) copy of a bind source. */
 int mounts_open_bind_tree (const struct rootfs_context *ctx, size_t i, casing_error_t *err);

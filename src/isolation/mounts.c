@@ -68,16 +68,68 @@ mount_fs_on_fd (const char *source, const char *type, unsigned long flags, const
   return 0;
 }
 
+static int
+statx_of (int dirfd, const char *name, struct statx *stx)
+{
+  return statx (dirfd, name, AT_SYMLINK_NOFOLLOW | (name[0] ? 0 : AT_EMPTY_PATH), STATX_MNT_ID | STATX_INO,
+                stx);
+}
+
+static bool
+same_file (const struct statx *a, const struct statx *b)
+{
+  return a->stx_mnt_id == b->stx_mnt_id && a->stx_dev_major == b->stx_dev_major
+         && a->stx_dev_minor == b->stx_dev_minor && a->stx_ino == b->stx_ino;
+}
+
+/* `fd`, the destination found again by path, must be what mounting on
+ * `target` (the fd resolved before) gave: the same mount (a remount), or a
+ * new mount root sitting where `target` is.  A destination in a volume
+ * other containers share can be renamed in between (x and y exchanged):
+ * the lookup then finds one of their plain directories, which we would
+ * fill (tmpcopyup, cgroup layout) as root. */
+static int
+check_reopened (int fd, int target, enum mount_reopen expect, const char *path, casing_error_t *err)
+{
+  struct statx top, under, top_up, under_up;
+  bool ok;
+
+  if (statx_of (fd, "", &top) < 0 || statx_of (target, "", &under) < 0)
+    return casing_error_errno (err, "statx `%s`", path);
+  if (expect == MOUNT_REOPEN_SAME)
+    ok = same_file (&top, &under);
+  else
+    {
+      if (statx_of (fd, "..", &top_up) < 0 || statx_of (target, "..", &under_up) < 0)
+        return casing_error_errno (err, "statx `%s/..`", path);
+      ok = top.stx_mnt_id != under.stx_mnt_id && same_file (&top_up, &under_up);
+      if (top.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT)
+        ok = ok && (top.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+    }
+  if (! ok)
+    return casing_error_set (err, EXDEV, "`%s` was moved or replaced while being mounted on (a volume "
+                             "another container shares?): refusing to use it", path);
+  return 0;
+}
+
 int
-mount_reopen_target (struct rootfs_context *ctx, const char *path, casing_error_t *err)
+mount_reopen_target (struct rootfs_context *ctx, const char *path, int target, enum mount_reopen expect,
+                     casing_error_t *err)
 {
   cleanup_free char *norm = path_normalize (path);
+  cleanup_close int found = -1;
   int fd;
 
   if (! path_is_root (norm))
-    return path_open_in_root (ctx->rootfs_fd, norm, PATH_NO_CREATE, err);
+    {
+      found = path_open_in_root (ctx->rootfs_fd, norm, PATH_NO_CREATE, err);
+      if (found < 0 || check_reopened (found, target, expect, norm, err) < 0)
+        return -1;
+      return steal_fd (&found);
+    }
   /* Something was mounted over the root itself: the old fd still points
-   * below it, a fresh lookup sees the new mount. */
+   * below it, a fresh lookup sees the new mount.  (The rootfs path is the
+   * runtime's own, not in the container: nothing to race.) */
   fd = open (ctx->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0)
     return casing_error_errno (err, "open `%s`", ctx->rootfs);
@@ -193,13 +245,13 @@ data_with_label (const struct rootfs_context *ctx, const char *type, const char 
 }
 
 static int
-label_after_mount (struct rootfs_context *ctx, const char *type, const char *dest, const char *what,
-                   casing_error_t *err)
+label_after_mount (struct rootfs_context *ctx, const char *type, const char *dest, int target,
+                   enum mount_reopen expect, const char *what, casing_error_t *err)
 {
   const char *label = selinux_effective_mount_label (ctx->config->linux_ ? ctx->config->linux_->mount_label : NULL);
   if (label == NULL || ! selinux_label_after_mount (type))
     return 0;
-  cleanup_close int fd = mount_reopen_target (ctx, dest, err);
+  cleanup_close int fd = mount_reopen_target (ctx, dest, target, expect, err);
   if (fd < 0)
     return casing_error_prefix (err, "%s", what);
   return selinux_label_mount_root (fd, label, what, err);
@@ -268,14 +320,14 @@ do_fs_mount (struct rootfs_context *ctx, const oci_mount *m, const struct mount_
 
 /* After the mount: recursive attributes, propagation, tmpcopyup. */
 static int
-after_fs_mount (struct rootfs_context *ctx, const char *dest, const struct mount_options *o,
+after_fs_mount (struct rootfs_context *ctx, const char *dest, int target, const struct mount_options *o,
                 int lower_dirfd, const char *what, casing_error_t *err)
 {
   cleanup_close int fd = -1;
 
   if (o->rec_attr_set == 0 && o->rec_attr_clr == 0 && o->propagation == 0 && ! o->tmpcopyup)
     return 0;
-  fd = mount_reopen_target (ctx, dest, err);
+  fd = mount_reopen_target (ctx, dest, target, o->remount ? MOUNT_REOPEN_SAME : MOUNT_REOPEN_NEW, err);
   if (fd < 0)
     return casing_error_prefix (err, "%s", what);
   if (mount_set_attrs (fd, true, o->rec_attr_set, o->rec_attr_clr, 0, what, err) < 0
@@ -334,11 +386,10 @@ mount_entry (struct rootfs_context *ctx, const oci_mount *m, size_t i, struct mo
     {
       /* Remounting a bind mount changes the flags of the mount on top of
        * the destination: reopen it so the fd is that mount. */
-      close (target);
-      target = mount_reopen_target (ctx, dest, err);
-      if (target < 0)
+      cleanup_close int top = mount_reopen_target (ctx, dest, target, MOUNT_REOPEN_SAME, err);
+      if (top < 0)
         return -1;
-      return do_fs_mount (ctx, m, o, target, what, err) < 0 ? -1 : 0;
+      return do_fs_mount (ctx, m, o, top, what, err) < 0 ? -1 : 0;
     }
   if (is_cgroup_type (m->type) && ! o->remount)
     return mount_cgroup (ctx, m, o, target, dest, err);
@@ -350,9 +401,12 @@ mount_entry (struct rootfs_context *ctx, const oci_mount *m, size_t i, struct mo
     }
   int r = do_fs_mount (ctx, m, o, target, what, err);
   /* Never relabel the host's own mqueue, bound in its place. */
-  if (r < 0 || (r == 0 && label_after_mount (ctx, m->type, dest, what, err) < 0))
+  if (r < 0
+      || (r == 0
+          && label_after_mount (ctx, m->type, dest, target, o->remount ? MOUNT_REOPEN_SAME : MOUNT_REOPEN_NEW,
+                                what, err) < 0))
     return -1;
-  return after_fs_mount (ctx, dest, o, lower, what, err);
+  return after_fs_mount (ctx, dest, target, o, lower, what, err);
 }
 
 int
@@ -377,7 +431,7 @@ mounts_do_one (struct rootfs_context *ctx, size_t i, casing_error_t *err)
    * goes on top of it, so the root fd must now point at it. */
   if (ret == 0 && path_is_root (dest) && ! o.remount)
     {
-      int fd = mount_reopen_target (ctx, dest, err);
+      int fd = mount_reopen_target (ctx, dest, -1, MOUNT_REOPEN_NEW, err);
       if (fd < 0)
         ret = -1;
       else

@@ -178,7 +178,7 @@ mount_v1_layout (struct rootfs_context *ctx, const struct hierarchy *h, size_t n
 
   if (mount_fs_on_fd ("tmpfs", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755", target, what, err) < 0)
     return -1;
-  top = mount_reopen_target (ctx, dest, err);
+  top = mount_reopen_target (ctx, dest, target, MOUNT_REOPEN_NEW, err);
   if (top < 0)
     return -1;
   for (size_t i = 0; i < n; i++)

@@ -7,14 +7,20 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "isolation_internal.h"
 #include "../syscalls.h"
 #include "../utils.h"
+
+#ifndef SYS_fchmodat2
+#define SYS_fchmodat2 452
+#endif
 
 #define MAX_SYMLINKS 40
 #define MAX_DEPTH 256
@@ -247,4 +253,28 @@ path_open_in_root (int root_fd, const char *path, enum path_create create, casin
   if (fd < 0)
     return casing_error_prefix (err, "resolve `%s` in the container root", norm);
   return fd;
+}
+
+int
+fd_chmod (int fd, mode_t mode)
+{
+  char path[64];
+
+  /* fchmod() refuses O_PATH fds; fchmodat2 (Linux 6.6) takes
+   * AT_EMPTY_PATH; before it, the fd's magic link names the same inode. */
+  if (syscall (SYS_fchmodat2, fd, "", mode, AT_EMPTY_PATH) == 0)
+    return 0;
+  if (errno != ENOSYS && errno != EINVAL)
+    return -1;
+  snprintf (path, sizeof path, "/proc/self/fd/%d", fd);
+  return chmod (path, mode);
+}
+
+int
+fd_reopen (int fd, int flags)
+{
+  char path[64];
+
+  snprintf (path, sizeof path, "/proc/self/fd/%d", fd);
+  return open (path, flags | O_CLOEXEC);
 }

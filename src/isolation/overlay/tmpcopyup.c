@@ -16,13 +16,34 @@
 
 static int copy_tree (int src, int dst, int depth, casing_error_t *err);
 
+/* Owner and mode of a copy, set through its fd: by name, a symlink put in
+ * its place in the meantime would be followed (we are still in the host's
+ * root).  `fd` may be O_PATH (devices, FIFOs, sockets). */
+static int
+set_owner_mode (int fd, const char *name, const struct stat *st, casing_error_t *err)
+{
+  if (fchownat (fd, "", st->st_uid, st->st_gid, AT_EMPTY_PATH) < 0)
+    return casing_error_errno (err, "chown `%s`", name);
+  if (fd_chmod (fd, st->st_mode & 07777) < 0)
+    return casing_error_errno (err, "chmod `%s`", name);
+  return 0;
+}
+
 static int
 copy_file (int src, int dst, const char *name, const struct stat *st, casing_error_t *err)
 {
-  cleanup_close int in = openat (src, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-  cleanup_close int out = -1;
+  cleanup_close int node = openat (src, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  cleanup_close int in = -1, out = -1;
   off_t left = st->st_size;
+  struct stat now;
 
+  /* The source may be in a volume another container shares: never open
+   * (for reading) a FIFO or a device swapped in for the regular file. */
+  if (node < 0 || fstat (node, &now) < 0)
+    return casing_error_errno (err, "open `%s`", name);
+  if (! S_ISREG (now.st_mode))
+    return casing_error_set (err, EEXIST, "`%s` was replaced while being copied", name);
+  in = fd_reopen (node, O_RDONLY);
   if (in < 0)
     return casing_error_errno (err, "open `%s`", name);
   out = openat (dst, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, st->st_mode & 07777);
@@ -39,7 +60,40 @@ copy_file (int src, int dst, const char *name, const struct stat *st, casing_err
         break;
       left -= n;
     }
-  return 0;
+  return set_owner_mode (out, name, st, err);
+}
+
+/* A node that is not a file, directory or symlink (device, FIFO, socket). */
+static int
+copy_node (int dst, const char *name, const struct stat *st, casing_error_t *err)
+{
+  cleanup_close int fd = -1;
+  struct stat now;
+
+  if (mknodat (dst, name, st->st_mode, st->st_rdev) < 0)
+    return casing_error_errno (err, "mknod `%s`", name);
+  fd = openat (dst, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0 || fstat (fd, &now) < 0)
+    return casing_error_errno (err, "open `%s`", name);
+  if ((now.st_mode & S_IFMT) != (st->st_mode & S_IFMT) || now.st_rdev != st->st_rdev)
+    return casing_error_set (err, EEXIST, "`%s` was replaced while being copied", name);
+  return set_owner_mode (fd, name, st, err);
+}
+
+static int
+copy_dir (int src, int dst, const char *name, const struct stat *st, int depth, casing_error_t *err)
+{
+  cleanup_close int s = -1, d = -1;
+
+  if (mkdirat (dst, name, st->st_mode & 07777) < 0 && errno != EEXIST)
+    return casing_error_errno (err, "mkdir `%s`", name);
+  s = openat (src, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  d = openat (dst, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (s < 0 || d < 0)
+    return casing_error_errno (err, "open `%s`", name);
+  if (copy_tree (s, d, depth + 1, err) < 0)
+    return casing_error_prefix (err, "%s", name);
+  return set_owner_mode (d, name, st, err);
 }
 
 static int
@@ -54,22 +108,9 @@ copy_entry (int src, int dst, const char *name, int depth, casing_error_t *err)
   switch (st.st_mode & S_IFMT)
     {
     case S_IFDIR:
-      {
-        cleanup_close int s = -1, d = -1;
-        if (mkdirat (dst, name, st.st_mode & 07777) < 0 && errno != EEXIST)
-          return casing_error_errno (err, "mkdir `%s`", name);
-        s = openat (src, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        d = openat (dst, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (s < 0 || d < 0)
-          return casing_error_errno (err, "open `%s`", name);
-        if (copy_tree (s, d, depth + 1, err) < 0)
-          return casing_error_prefix (err, "%s", name);
-        break;
-      }
+      return copy_dir (src, dst, name, &st, depth, err);
     case S_IFREG:
-      if (copy_file (src, dst, name, &st, err) < 0)
-        return -1;
-      break;
+      return copy_file (src, dst, name, &st, err);
     case S_IFLNK:
       n = readlinkat (src, name, target, sizeof target - 1);
       if (n < 0)
@@ -77,17 +118,13 @@ copy_entry (int src, int dst, const char *name, int depth, casing_error_t *err)
       target[n] = '\0';
       if (symlinkat (target, dst, name) < 0)
         return casing_error_errno (err, "symlink `%s`", name);
-      break;
+      /* A symlink's own owner; its mode means nothing. */
+      if (fchownat (dst, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0)
+        return casing_error_errno (err, "chown `%s`", name);
+      return 0;
     default:
-      if (mknodat (dst, name, st.st_mode, st.st_rdev) < 0)
-        return casing_error_errno (err, "mknod `%s`", name);
-      break;
+      return copy_node (dst, name, &st, err);
     }
-  if (fchownat (dst, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0)
-    return casing_error_errno (err, "chown `%s`", name);
-  if (! S_ISLNK (st.st_mode) && fchmodat (dst, name, st.st_mode & 07777, 0) < 0)
-    return casing_error_errno (err, "chmod `%s`", name);
-  return 0;
 }
 
 static int
