@@ -176,7 +176,7 @@ struct joiner
 static int
 drop_parent_fds (struct exec_job *j, casing_error_t *err)
 {
-  int keep[] = { j->sync_fd, j->pidfd, seccomp_program_listener_fd (j->seccomp) };
+  int keep[] = { j->sync_fd, j->pidfd, seccomp_program_listener_fd (j->seccomp), procfs_root_if_open () };
 
   if (close_fds_except (j->o->preserve_fds, keep, sizeof keep / sizeof keep[0], err) < 0)
     return casing_error_prefix (err, "close the fds of the setup");
@@ -305,11 +305,16 @@ exec_joiner (struct exec_job *j)
   char pid[32];
   pid_t child;
 
-  /* Our procfs handles show the host's processes: none goes further. */
-  procfs_reset ();
   signals_reset_for_child ();
+  /* In the container's namespaces we stay in the host's pid namespace,
+   * invisible there: our procfs handle is one of the host, opened now,
+   * where /proc/self is us (for oom_score_adj and the LSM label).
+   * process_enter_cwd drops it before chdir and before the container
+   * process exists. */
   if (prctl (PR_SET_PDEATHSIG, SIGKILL) < 0)
     casing_error_errno (&err, "prctl PR_SET_PDEATHSIG");
+  else if (procfs_root (&err) < 0)
+    ;
   else if (joiner_setup (&jn, &err) == 0)
     {
       child = (pid_t) syscall (SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, NULL);

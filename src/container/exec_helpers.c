@@ -182,10 +182,9 @@ enter_cwd (const char *cwd, bool *retry, casing_error_t *err)
 int
 process_apply_label (struct final_exec *f, casing_error_t *err)
 {
-  /* Whatever procfs handles this process holds (opened in the container
-   * setup, or inherited), the label gets a fresh one, from the namespaces
-   * this process is in now. */
-  procfs_reset ();
+  /* Through the procfs handle this process holds: one where it sees itself
+   * (the init: opened in the container's namespaces; exec's joining
+   * process: the host's, which no process of the container can reach). */
   return lsm_set_exec_label (f->process, err);
 }
 

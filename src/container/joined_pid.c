@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "../confine/confine.h"
+#include "../procfs.h"
 #include "../utils.h"
 #include "console.h"
 #include "container_internal.h"
@@ -104,7 +105,10 @@ confining_process (struct container_child_ctx *ctx, int go)
   char pid[32];
   pid_t child;
 
-  int keep[] = { go, ctx->pty_slave, seccomp_program_listener_fd (ctx->seccomp), ctx->pid_ns_fd };
+  /* Our procfs handle is the setup's: of the host's pid namespace, where
+   * we see ourselves for the LSM label; process_enter_cwd drops it. */
+  int keep[] = { go, ctx->pty_slave, seccomp_program_listener_fd (ctx->seccomp), ctx->pid_ns_fd,
+                 procfs_root_if_open () };
 
   init_final_exec (ctx, &f);
   /* The setup's fds (the new root, cgroup directories, procfs handles,

@@ -247,6 +247,22 @@ def test_process_attributes(casing, bundle):
     assert out[1] == "5"
 
 
+def test_oom_score_adj_in_a_user_namespace(casing, bundle):
+    """Set by the container's root of a user namespace, in the init and in
+    exec: our /proc/self files are the host root's while non-dumpable."""
+    from isolation_helpers import userns
+    userns(bundle)
+    bundle.config["process"]["oomScoreAdj"] = 321
+    r = run_in(casing, bundle, "cat", "/proc/self/oom_score_adj")
+    assert r.returncode == 0 and r.stdout == "321\n", r
+    cid = unique_id()
+    bundle.set_args("sleep", "30")
+    bundle.save()
+    casing.ok("run", "-d", "-b", bundle.path, cid)
+    r = casing.run("exec", cid, "cat", "/proc/self/oom_score_adj")
+    assert r.returncode == 0 and r.stdout == "321\n", r
+
+
 def test_apparmor_profile_without_apparmor(casing, bundle):
     if os.path.exists("/sys/module/apparmor/parameters/enabled"):
         with open("/sys/module/apparmor/parameters/enabled") as f:
