@@ -87,6 +87,13 @@ echo "== integration tests (pytest)"
 $PY -m pytest -q -p no:cacheprovider tests/integration 2>&1 | tee pytest.log
 count_pytest pytest.log
 
+# The attack suite: each test attacks from inside a real container (attacker
+# programs in tests/security/attackers) and checks on the host that nothing
+# got out (SECURITY.md).
+echo "== attack suite (tests/security)"
+$PY -m pytest -q -p no:cacheprovider tests/security 2>&1 | tee pytest-security.log
+count_pytest pytest-security.log
+
 # The same tests of path resolution, mounts, procfs and exec again with
 # openat2 failing as on a kernel before 5.6: every fallback walk runs.
 echo "== integration tests without openat2 (fallbacks)"

@@ -124,6 +124,7 @@ def test_seccomp_kill(casing, bundle):
 
 @pytest.mark.parametrize("blocked", ["execve", "execveat"])
 @pytest.mark.parametrize("nnp", [True, False])
+@pytest.mark.oldkernel
 def test_seccomp_blocking_one_exec_syscall_still_starts(casing, bundle, blocked, nnp):
     """casing executes the verified program with execveat; a profile made
     from traces of runc or crun (which use execve) may not allow it: then
@@ -141,6 +142,7 @@ def test_seccomp_blocking_one_exec_syscall_still_starts(casing, bundle, blocked,
     assert r.returncode == 0 and r.stdout == "exec'd\n", r
 
 
+@pytest.mark.oldkernel
 def test_process_name_is_the_program(casing, bundle):
     """The container process keeps the name it is known by (`ps`, `pgrep`):
     that of the file for a plain program, that of the link for a busybox

@@ -6,6 +6,8 @@ joined_pid.c).  What engines see must not change: the pid from `create`
 on, start, exec, kill, delete, exit codes, the terminal."""
 import os
 
+import pytest
+
 from casing_fixtures import pid_alive, unique_id, wait_for
 from isolation_helpers import add_namespace, ns_inode
 
@@ -31,6 +33,7 @@ def joining(bundle, pod_pid, *args):
     return bundle
 
 
+@pytest.mark.oldkernel
 def test_created_process_is_confined_in_the_pod(casing, bundle, tmpdir_path):
     pod = holder(casing, bundle, tmpdir_path)
     joining(bundle, pod, "sh", "-c", "echo started > /tmp/started; sleep 60")
@@ -73,6 +76,7 @@ def test_delete_of_created_leaves_nothing(casing, bundle, tmpdir_path):
                                     for p in setup if os.path.exists("/proc/" + p)))
 
 
+@pytest.mark.oldkernel
 def test_run_foreground_exit_code(casing, bundle, tmpdir_path):
     pod = holder(casing, bundle, tmpdir_path)
     joining(bundle, pod, "sh", "-c", "exit 7")

@@ -63,7 +63,7 @@ fi
 RXE="{ modprobe rdma_rxe && ip link add vmrdma0 type dummy && ip link set vmrdma0 up && rdma link add rxe0 type rxe netdev vmrdma0; } || echo '$ME: no rxe0 soft-RoCE device' >&2"
 # name | VM_INIT | VM_CGROUP | extra vm-run env | marker expression | setup
 GUESTS=(
-    "shell-v2|shell|v2|VM_DISK=${VM_DISK:-16}|cgroup2 or apparmor|modprobe virtio_blk 2>/dev/null; modprobe bfq 2>/dev/null; echo bfq > /sys/block/vda/queue/scheduler 2>/dev/null; $RXE"
+    "shell-v2|shell|v2|VM_DISK=${VM_DISK:-16}|cgroup2 or apparmor or oldkernel|modprobe virtio_blk 2>/dev/null; modprobe bfq 2>/dev/null; echo bfq > /sys/block/vda/queue/scheduler 2>/dev/null; $RXE"
     "systemd-v2|systemd|v2||systemd|$RXE"
     "systemd-hybrid|systemd|hybrid||systemd or cgroup1_vm|$RXE"
     "shell-selinux|shell|v2|VM_LSM=selinux VM_SELINUX=permissive VM_SELINUX_POLICY=$CACHE/selinux/policy.svirt|selinux|"
@@ -86,7 +86,7 @@ for g in "${GUESTS[@]}"; do
     case " $want " in *" $name "*) ;; *) continue;; esac
     echo "== guest $name: VM_INIT=$init VM_CGROUP=$cgroup, pytest -m \"$marks\""
     # /usr/bin/python3 directly: pyenv shims are very slow under emulation.
-    cmd="${setup:+$setup; }/usr/bin/python3 -m pytest -p no:cacheprovider -q -rs -m \"$marks\" ${PYTEST_ARGS:-}$args tests/integration"
+    cmd="${setup:+$setup; }/usr/bin/python3 -m pytest -p no:cacheprovider -q -rs -m \"$marks\" ${PYTEST_ARGS:-}$args tests/integration tests/security"
     t0=$SECONDS
     # shellcheck disable=SC2086
     env VM_CACHE="$CACHE" VM_TIMEOUT="${VM_TIMEOUT:-1500}" VM_INIT="$init" VM_CGROUP="$cgroup" $extra \
