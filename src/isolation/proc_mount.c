@@ -10,10 +10,12 @@
  * setup: SECURITY.md says so). */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/nsfs.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -91,10 +93,31 @@ maker (int sock, const char *data, uint64_t attrs)
   _exit (sync_send (sock, SYNC_READY, NULL, 0, fd, NULL) < 0);
 }
 
+/* Our own pid namespace: the magic link of our own ns/ directory (the one
+ * link of procfs we follow, as it can only be ours). */
+static int
+own_pid_namespace (casing_error_t *err)
+{
+  cleanup_close int dir = procfs_open_verified ("thread-self/ns", O_PATH | O_DIRECTORY, err);
+  int fd;
+
+  if (dir < 0)
+    return -1;
+  fd = openat (dir, "pid", O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return casing_error_errno (err, "open our own pid namespace");
+  if (ioctl (fd, NS_GET_NSTYPE) != CLONE_NEWPID)
+    {
+      close (fd);
+      return casing_error_set (err, EXDEV, "thread-self/ns/pid is not a pid namespace");
+    }
+  return fd;
+}
+
 static int
 made_inside (int pidns_fd, const char *data, uint64_t attrs, casing_error_t *err)
 {
-  cleanup_close int own = procfs_open_verified ("thread-self/ns/pid", O_RDONLY, err);
+  cleanup_close int own = own_pid_namespace (err);
   struct sync_msg m = { .fd = -1 };
   int sock[2], fd = -1, status = 0;
   pid_t pid;
