@@ -183,15 +183,6 @@ drop_parent_fds (struct exec_job *j, casing_error_t *err)
   return 0;
 }
 
-static bool
-resets_scheduler_on_fork (const oci_process *p)
-{
-  for (size_t i = 0; p->scheduler && i < p->scheduler->flags_len; i++)
-    if (strcmp (p->scheduler->flags[i], "SCHED_FLAG_RESET_ON_FORK") == 0)
-      return true;
-  return false;
-}
-
 static int
 join_namespaces (struct exec_job *j, casing_error_t *err)
 {
@@ -298,8 +289,7 @@ exec_joiner (struct exec_job *j)
       .preserve_fds = j->o->preserve_fds,
     },
     .prog = EXEC_PROGRAM_INIT,
-    .confine_in_child = resets_scheduler_on_fork (p)
-                        || (j->seccomp && !seccomp_program_allows_clone (j->seccomp, CLONE_PARENT | SIGCHLD)),
+    .confine_in_child = process_confined_after_clone (p, j->seccomp),
     .pty_slave = -1,
   };
   char pid[32];

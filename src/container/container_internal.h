@@ -83,6 +83,10 @@ struct final_exec
  * `exec` runs them split between its joining process and the container
  * process (container_exec.c). */
 int process_prepare_exec (struct final_exec *f, struct exec_program *prog, casing_error_t *err);
+/* Whether the process made in the container with CLONE_PARENT must confine
+ * itself there (the scheduler resets on fork, or the filter refuses that
+ * clone), instead of inheriting the confinement of its maker. */
+bool process_confined_after_clone (const oci_process *p, const struct seccomp_program *seccomp);
 int process_apply_label (struct final_exec *f, casing_error_t *err);
 int process_open_program (struct final_exec *f, struct exec_program *prog, casing_error_t *err);
 int process_enter_cwd (struct final_exec *f, casing_error_t *err);

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,6 +178,17 @@ enter_cwd (const char *cwd, bool *retry, casing_error_t *err)
     return casing_error_errno (err, "chdir to cwd (\"%s\") set in config.json failed", cwd);
   *retry = true;
   return 0;
+}
+
+bool
+process_confined_after_clone (const oci_process *p, const struct seccomp_program *seccomp)
+{
+  /* A scheduler that resets on fork would be lost by the clone; a filter
+   * that refuses the clone would stop it. */
+  for (size_t i = 0; p->scheduler && i < p->scheduler->flags_len; i++)
+    if (strcmp (p->scheduler->flags[i], "SCHED_FLAG_RESET_ON_FORK") == 0)
+      return true;
+  return seccomp && !seccomp_program_allows_clone (seccomp, CLONE_PARENT | SIGCHLD);
 }
 
 int

@@ -32,15 +32,6 @@
 #include "container_internal.h"
 #include "sync.h"
 
-static bool
-resets_scheduler_on_fork (const oci_process *p)
-{
-  for (size_t i = 0; p->scheduler && i < p->scheduler->flags_len; i++)
-    if (strcmp (p->scheduler->flags[i], "SCHED_FLAG_RESET_ON_FORK") == 0)
-      return true;
-  return false;
-}
-
 static void
 init_final_exec (struct container_child_ctx *ctx, struct final_exec *f)
 {
@@ -99,8 +90,7 @@ confining_process (struct container_child_ctx *ctx, int go)
 {
   cleanup_casing_error casing_error_t err = NULL;
   const oci_process *p = ctx->config->process;
-  bool confine_here = resets_scheduler_on_fork (p)
-                      || (ctx->seccomp && !seccomp_program_allows_clone (ctx->seccomp, CLONE_PARENT | SIGCHLD));
+  bool confine_here = process_confined_after_clone (p, ctx->seccomp);
   struct final_exec f;
   char pid[32];
   pid_t child;
