@@ -5,7 +5,7 @@
 
 #include "cgroup_internal.h"
 #include "devices.h"
-#include "utils.h"
+#include "core/utils.h"
 
 static int
 apply_devices (struct cgroup_manager *m, const oci_resources *r, casing_error_t *err)

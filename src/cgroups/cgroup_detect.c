@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "cgroup_internal.h"
-#include "utils.h"
+#include "core/utils.h"
 
 /* Mount options of a v1 cgroup mount that are not controllers. */
 static const char *const v1_non_controller_options[] = {

@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "cgroup_internal.h"
-#include "utils.h"
+#include "core/utils.h"
 
 #define FREEZE_TIMEOUT_MS 10000
 

@@ -10,7 +10,7 @@
 
 #include "cgroup_internal.h"
 #include "systemd_props.h"
-#include "utils.h"
+#include "core/utils.h"
 
 bool
 cgroup_dir_is_v2 (const struct cgroup_dir *d)

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "cgroup_internal.h"
-#include "utils.h"
+#include "core/utils.h"
 
 static uint64_t
 oom_kills (struct cgroup_dir *d)

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "cgroup_internal.h"
-#include "utils.h"
+#include "core/utils.h"
 
 /* Append the components of `p` to `buf` (which starts with "/"), rejecting
  * ".." so a config cannot climb out of the hierarchy or our subtree. */

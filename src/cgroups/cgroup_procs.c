@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "cgroup_internal.h"
-#include "utils.h"
+#include "core/utils.h"
 
 struct cgroup_dir *
 cgroup_manager_main_dir (struct cgroup_manager *m)

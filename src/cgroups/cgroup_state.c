@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "cgroup_internal.h"
-#include "utils.h"
+#include "core/utils.h"
 
 int
 cgroup_manager_save (struct cgroup_manager *m, casing_state *state, casing_error_t *err)

@@ -12,7 +12,7 @@
 
 #include "cgroup_internal.h"
 #include "conversions.h"
-#include "utils.h"
+#include "core/utils.h"
 
 struct jbuf
 {

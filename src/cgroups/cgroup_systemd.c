@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "cgroup_internal.h"
-#include "utils.h"
+#include "core/utils.h"
 
 #ifdef HAVE_LIBSYSTEMD
 #include "sd_bus_lazy.h"

@@ -9,8 +9,8 @@
 #include <unistd.h>
 
 #include "cgroup_internal.h"
-#include "log.h"
-#include "utils.h"
+#include "core/log.h"
+#include "core/utils.h"
 
 static bool
 word_in (const char *list, const char *word)

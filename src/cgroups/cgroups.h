@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "../error.h"
+#include "core/error.h"
 #include "ocispec.h"
 
 enum cgroup_mode

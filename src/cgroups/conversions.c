@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "conversions.h"
-#include "utils.h"
+#include "core/utils.h"
 
 uint64_t
 cgroup_shares_to_weight (uint64_t shares)

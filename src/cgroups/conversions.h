@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "error.h"
+#include "core/error.h"
 
 /* cpu.shares (2..262144, v1) to cpu.weight (1..10000, v2), linearly as runc
  * and crun map them; 0 stays 0 (unset). */

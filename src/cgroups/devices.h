@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "error.h"
+#include "core/error.h"
 #include "ocispec.h"
 
 /* Same bits as the kernel's BPF_DEVCG_ACC_* / BPF_DEVCG_DEV_*. */

@@ -10,7 +10,7 @@
 
 #include "cgroup_internal.h"
 #include "devices.h"
-#include "utils.h"
+#include "core/utils.h"
 
 static int
 sys_bpf (int cmd, union bpf_attr *attr)

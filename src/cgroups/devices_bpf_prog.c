@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "devices.h"
-#include "utils.h"
+#include "core/utils.h"
 
 #define INSN(c, d, s, o, i) ((struct bpf_insn) { .code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i) })
 

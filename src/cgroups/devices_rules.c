@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "devices.h"
-#include "utils.h"
+#include "core/utils.h"
 
 /* What every container gets, as engines expect from runc: the standard
  * /dev nodes a process needs, and mknod of anything (opening still needs

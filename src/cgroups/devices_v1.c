@@ -10,7 +10,7 @@
 
 #include "cgroup_internal.h"
 #include "devices.h"
-#include "utils.h"
+#include "core/utils.h"
 
 int
 cgroup_devices_v1_apply (struct cgroup_dir *d, const struct device_rule *rules, size_t n, casing_error_t *err)

@@ -10,7 +10,7 @@
 
 #include "cgroup_internal.h"
 #include "conversions.h"
-#include "utils.h"
+#include "core/utils.h"
 
 #define FIELD "linux.resources.cpu"
 

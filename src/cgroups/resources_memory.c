@@ -7,8 +7,8 @@
 
 #include "cgroup_internal.h"
 #include "conversions.h"
-#include "log.h"
-#include "utils.h"
+#include "core/log.h"
+#include "core/utils.h"
 
 #define FIELD "linux.resources.memory"
 

@@ -8,7 +8,7 @@
 
 #include "cgroup_internal.h"
 #include "conversions.h"
-#include "utils.h"
+#include "core/utils.h"
 
 int
 cgroup_apply_pids (struct cgroup_manager *m, const oci_pids *p, casing_error_t *err)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #ifdef HAVE_LIBSYSTEMD
-#include "../lazylib.h"
+#include "core/lazylib.h"
 #include "sd_bus_lazy.h"
 
 struct sd_bus_api sd_bus_api;

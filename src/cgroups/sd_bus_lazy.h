@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The part of sd-bus the systemd driver uses, from libsystemd loaded on
- * first use (src/lazylib.h).  Include instead of <systemd/sd-bus.h>; call
+ * first use (src/core/lazylib.h).  Include instead of <systemd/sd-bus.h>; call
  * sd_bus_lazy_load() before any other sd_bus_* function (bus_open does). */
 #ifndef CASING_SD_BUS_LAZY_H
 #define CASING_SD_BUS_LAZY_H
 
 #include <systemd/sd-bus.h>
 
-#include "../error.h"
+#include "core/error.h"
 
 struct sd_bus_api
 {

@@ -7,7 +7,7 @@
 
 #include "conversions.h"
 #include "systemd_props.h"
-#include "utils.h"
+#include "core/utils.h"
 
 /* A CPU list longer than this is not a CPU list (the kernel's NR_CPUS
  * tops out at 8192). */

@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #include "devices.h"
-#include "error.h"
+#include "core/error.h"
 #include "ocispec.h"
 
 /* systemd's spelling of "no limit" for the uint64 properties. */

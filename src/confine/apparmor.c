@@ -8,8 +8,8 @@
 #include <sys/apparmor.h>
 #endif
 
-#include "../lazylib.h"
-#include "../utils.h"
+#include "core/lazylib.h"
+#include "core/utils.h"
 #include "lsm.h"
 
 /* The write aa_change_onexec() does, made here so that it goes through a

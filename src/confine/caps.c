@@ -9,8 +9,8 @@
 #include <sys/capability.h>
 #endif
 
-#include "../log.h"
-#include "../utils.h"
+#include "core/log.h"
+#include "core/utils.h"
 #include "caps.h"
 #include "confine.h"
 

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../error.h"
+#include "core/error.h"
 #include "ocispec.h"
 
 /* The capability names casing knows, "CAP_CHOWN" ..., index = value;

@@ -8,8 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../log.h"
-#include "../utils.h"
+#include "core/log.h"
+#include "core/utils.h"
 #include "caps.h"
 #include "confine.h"
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../utils.h"
+#include "core/utils.h"
 #include "caps.h"
 #include "confine.h"
 #include "confine_internal.h"

@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "../error.h"
+#include "core/error.h"
 
 /* Parse a "0-3,7" list (spaces allowed) into a bit mask of `nbits` bits
  * (unsigned long words, allocated).  `field` names the config field. */

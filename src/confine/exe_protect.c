@@ -38,7 +38,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "../utils.h"
+#include "core/utils.h"
 #include "confine.h"
 
 #ifndef MFD_EXEC

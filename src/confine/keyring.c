@@ -5,7 +5,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "../log.h"
+#include "core/log.h"
 #include "confine.h"
 #include "lsm.h"
 

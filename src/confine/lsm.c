@@ -5,8 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../procfs.h"
-#include "../utils.h"
+#include "core/procfs.h"
+#include "core/utils.h"
 #include "confine.h"
 #include "lsm.h"
 

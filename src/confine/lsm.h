@@ -8,7 +8,7 @@
 
 #include <stdbool.h>
 
-#include "../error.h"
+#include "core/error.h"
 #include "ocispec.h"
 
 struct lsm_host

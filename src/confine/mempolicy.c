@@ -4,7 +4,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "../utils.h"
+#include "core/utils.h"
 #include "confine.h"
 #include "confine_internal.h"
 

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <sys/prctl.h>
 
-#include "../procfs.h"
+#include "core/procfs.h"
 #include "confine.h"
 
 int

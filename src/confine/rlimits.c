@@ -3,7 +3,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
-#include "../utils.h"
+#include "core/utils.h"
 #include "confine.h"
 
 static const struct

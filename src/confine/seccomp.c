@@ -14,8 +14,8 @@
 #include <seccomp.h>
 #endif
 
-#include "../log.h"
-#include "../utils.h"
+#include "core/log.h"
+#include "core/utils.h"
 #include "seccomp_internal.h"
 
 int

@@ -12,7 +12,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "../utils.h"
+#include "core/utils.h"
 #include "confine.h"
 #include "seccomp_internal.h"
 

@@ -9,9 +9,9 @@
 #include <selinux/selinux.h>
 #endif
 
-#include "../lazylib.h"
-#include "../log.h"
-#include "../utils.h"
+#include "core/lazylib.h"
+#include "core/log.h"
+#include "core/utils.h"
 #include "confine.h"
 #include "lsm.h"
 

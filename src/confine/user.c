@@ -5,7 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../utils.h"
+#include "core/utils.h"
 #include "confine.h"
 
 /* runc sets 0022 when process.user.umask is absent, and engines rely on it

@@ -10,7 +10,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "../utils.h"
+#include "core/utils.h"
 #include "console.h"
 
 #ifndef TIOCGPTPEER

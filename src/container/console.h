@@ -5,7 +5,7 @@
 #ifndef CASING_CONSOLE_H
 #define CASING_CONSOLE_H
 
-#include "../error.h"
+#include "core/error.h"
 #include "ocispec.h"
 
 /* Open /dev/ptmx (of the current mount namespace), unlock it, size it. */

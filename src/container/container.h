@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "../error.h"
+#include "core/error.h"
 #include "ocispec.h"
 
 /* Warnings the library cannot print itself (poststop hooks...): the command

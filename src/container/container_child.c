@@ -13,10 +13,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../confine/confine.h"
-#include "../isolation/isolation.h"
-#include "../procfs.h"
-#include "../utils.h"
+#include "confine/confine.h"
+#include "isolation/isolation.h"
+#include "core/procfs.h"
+#include "core/utils.h"
 #include "console.h"
 #include "container_internal.h"
 #include "hooks.h"

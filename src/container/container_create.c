@@ -18,13 +18,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../cgroups/cgroups.h"
-#include "../confine/confine.h"
-#include "../confine/lsm.h"
-#include "../isolation/isolation.h"
-#include "../log.h"
-#include "../utils.h"
-#include "../validate.h"
+#include "cgroups/cgroups.h"
+#include "confine/confine.h"
+#include "confine/lsm.h"
+#include "isolation/isolation.h"
+#include "core/log.h"
+#include "core/utils.h"
+#include "validate/validate.h"
 #include "console.h"
 #include "container.h"
 #include "container_internal.h"

@@ -16,12 +16,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../cgroups/cgroups.h"
-#include "../confine/caps.h"
-#include "../confine/confine.h"
-#include "../confine/lsm.h"
-#include "../procfs.h"
-#include "../utils.h"
+#include "cgroups/cgroups.h"
+#include "confine/caps.h"
+#include "confine/confine.h"
+#include "confine/lsm.h"
+#include "core/procfs.h"
+#include "core/utils.h"
 #include "console.h"
 #include "container.h"
 #include "container_internal.h"

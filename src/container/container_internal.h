@@ -6,9 +6,9 @@
 
 #include <stdbool.h>
 
-#include "../confine/confine.h"
-#include "../error.h"
-#include "../isolation/isolation.h"
+#include "confine/confine.h"
+#include "core/error.h"
+#include "isolation/isolation.h"
 #include "exec_program.h"
 #include "ocispec.h"
 

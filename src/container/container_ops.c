@@ -10,9 +10,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "../cgroups/cgroups.h"
-#include "../isolation/isolation.h"
-#include "../utils.h"
+#include "cgroups/cgroups.h"
+#include "isolation/isolation.h"
+#include "core/utils.h"
 #include "container.h"
 #include "hooks.h"
 #include "state_store.h"

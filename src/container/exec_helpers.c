@@ -13,9 +13,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "../confine/lsm.h"
-#include "../procfs.h"
-#include "../utils.h"
+#include "confine/lsm.h"
+#include "core/procfs.h"
+#include "core/utils.h"
 #include "container_internal.h"
 #include "sync.h"
 

@@ -11,8 +11,8 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "../confine/confine.h"
-#include "../utils.h"
+#include "confine/confine.h"
+#include "core/utils.h"
 #include "exec_program.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"

@@ -31,7 +31,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../error.h"
+#include "core/error.h"
 
 struct exec_program
 {

@@ -14,7 +14,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "../utils.h"
+#include "core/utils.h"
 #include "container.h"
 
 static void

@@ -9,7 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../utils.h"
+#include "core/utils.h"
 #include "container_internal.h"
 #include "hooks.h"
 

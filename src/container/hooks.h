@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#include "../error.h"
+#include "core/error.h"
 #include "ocispec.h"
 
 enum hook_kind

@@ -25,9 +25,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../confine/confine.h"
-#include "../procfs.h"
-#include "../utils.h"
+#include "confine/confine.h"
+#include "core/procfs.h"
+#include "core/utils.h"
 #include "console.h"
 #include "container_internal.h"
 #include "sync.h"

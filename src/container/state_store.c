@@ -11,8 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../cgroups/cgroups.h"
-#include "../utils.h"
+#include "cgroups/cgroups.h"
+#include "core/utils.h"
 #include "state_store.h"
 
 #define STATE_FILE "state.json"

@@ -22,7 +22,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "../error.h"
+#include "core/error.h"
 #include "ocispec.h"
 
 #define CONTAINER_ID_MAX 1024

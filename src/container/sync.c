@@ -5,7 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "../utils.h"
+#include "core/utils.h"
 #include "sync.h"
 
 /* A message travels in packets of at most SYNC_CHUNK payload bytes (well

@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include "isolation_internal.h"
-#include "../log.h"
-#include "../utils.h"
+#include "core/log.h"
+#include "core/utils.h"
 
 struct device_node
 {

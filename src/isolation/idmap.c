@@ -13,8 +13,8 @@
 #include <unistd.h>
 
 #include "isolation_internal.h"
-#include "../procfs.h"
-#include "../utils.h"
+#include "core/procfs.h"
+#include "core/utils.h"
 
 static int
 write_maps (pid_t pid, const oci_id_mapping *uids, size_t nuids, const oci_id_mapping *gids,

@@ -36,7 +36,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "../error.h"
+#include "core/error.h"
 #include "ocispec.h"
 
 struct rootfs_context

@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "../error.h"
+#include "core/error.h"
 #include "isolation.h"
 #include "ocispec.h"
 

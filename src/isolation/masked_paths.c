@@ -14,8 +14,8 @@
 #include <unistd.h>
 
 #include "isolation_internal.h"
-#include "../procfs.h"
-#include "../utils.h"
+#include "core/procfs.h"
+#include "core/utils.h"
 
 static bool
 is_proc_path (const char *norm)

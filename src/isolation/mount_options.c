@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "isolation_internal.h"
-#include "../utils.h"
+#include "core/utils.h"
 
 enum option_kind
 {

@@ -12,9 +12,9 @@
 #include <unistd.h>
 
 #include "isolation_internal.h"
-#include "../confine/lsm.h"
-#include "../log.h"
-#include "../utils.h"
+#include "confine/lsm.h"
+#include "core/log.h"
+#include "core/utils.h"
 
 bool
 mount_is_bind (const oci_mount *m, const struct mount_options *o)

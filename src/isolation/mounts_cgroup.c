@@ -13,8 +13,8 @@
 #include <unistd.h>
 
 #include "isolation_internal.h"
-#include "../log.h"
-#include "../utils.h"
+#include "core/log.h"
+#include "core/utils.h"
 
 #define HOST_CGROUP_ROOT "/sys/fs/cgroup"
 

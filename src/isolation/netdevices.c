@@ -15,7 +15,7 @@
 
 #include "isolation_internal.h"
 #include "netlink.h"
-#include "../utils.h"
+#include "core/utils.h"
 
 #define MAX_ADDRS 64
 

@@ -10,7 +10,7 @@
 
 #include "isolation_internal.h"
 #include "netlink.h"
-#include "../utils.h"
+#include "core/utils.h"
 
 int
 nl_open (casing_error_t *err)

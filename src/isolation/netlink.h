@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <linux/netlink.h>
 
-#include "../error.h"
+#include "core/error.h"
 
 struct nl_req
 {

@@ -15,8 +15,8 @@
 #include <unistd.h>
 
 #include "isolation_internal.h"
-#include "../syscalls.h"
-#include "../utils.h"
+#include "core/syscalls.h"
+#include "core/utils.h"
 
 #ifndef SYS_fchmodat2
 #define SYS_fchmodat2 452

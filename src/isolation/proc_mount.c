@@ -22,9 +22,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../container/sync.h"
-#include "../procfs.h"
-#include "../utils.h"
+#include "container/sync.h"
+#include "core/procfs.h"
+#include "core/utils.h"
 #include "isolation_internal.h"
 
 /* "hidepid=2,subset=pid,gid=5": each option as an fsconfig parameter. */

@@ -8,9 +8,9 @@
 #include <unistd.h>
 
 #include "isolation_internal.h"
-#include "../log.h"
-#include "../syscalls.h"
-#include "../utils.h"
+#include "core/log.h"
+#include "core/syscalls.h"
+#include "core/utils.h"
 
 int
 rootfs_resolve_path (const oci_config *config, const char *bundle, char **out, casing_error_t *err)

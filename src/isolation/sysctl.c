@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "isolation_internal.h"
-#include "../procfs.h"
-#include "../utils.h"
+#include "core/procfs.h"
+#include "core/utils.h"
 
 static const char *const ipc_keys[] = {
   "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",

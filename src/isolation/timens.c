@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "isolation_internal.h"
-#include "../procfs.h"
-#include "../utils.h"
+#include "core/procfs.h"
+#include "core/utils.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080

@@ -8,8 +8,8 @@
 #include <unistd.h>
 
 #include "isolation_internal.h"
-#include "../procfs.h"
-#include "../utils.h"
+#include "core/procfs.h"
+#include "core/utils.h"
 
 char *
 idmap_format (const oci_id_mapping *m, size_t n)

@@ -7,7 +7,7 @@
 #include "cgroups/cgroup_internal.h"
 #include "cgroups/conversions.h"
 #include "unit_test.h"
-#include "utils.h"
+#include "core/utils.h"
 
 static void
 test_weights (void)

@@ -16,7 +16,7 @@
 #include "cgroups/cgroup_internal.h"
 #include "cgroups/devices.h"
 #include "unit_test.h"
-#include "utils.h"
+#include "core/utils.h"
 
 static struct bpf_insn *prog;
 static size_t prog_len;

@@ -16,7 +16,7 @@
 
 #include "cgroups/cgroup_internal.h"
 #include "unit_test.h"
-#include "utils.h"
+#include "core/utils.h"
 
 static char *
 read_back (struct cgroup_manager *m, const char *controller, const char *file)

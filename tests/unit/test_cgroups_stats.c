@@ -10,7 +10,7 @@
 
 #include "cgroups/cgroup_internal.h"
 #include "unit_test.h"
-#include "utils.h"
+#include "core/utils.h"
 
 struct fake
 {

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <stdlib.h>
 
-#include "cmd_options.h"
+#include "cli/cmd_options.h"
 #include "unit_test.h"
-#include "utils.h"
+#include "core/utils.h"
 
 enum { K_BUNDLE = 1, K_DETACH, K_ENV, K_TTY };
 

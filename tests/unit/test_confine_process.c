@@ -13,7 +13,7 @@
 #include "confine/confine.h"
 #include "confine/confine_internal.h"
 #include "confine_test.h"
-#include "utils.h"
+#include "core/utils.h"
 
 /* <linux/sched/types.h> clashes with <sched.h>. */
 struct sched_attr

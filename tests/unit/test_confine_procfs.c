@@ -6,8 +6,8 @@
 #include <sys/stat.h>
 
 #include "confine_test.h"
-#include "procfs.h"
-#include "utils.h"
+#include "core/procfs.h"
+#include "core/utils.h"
 
 static void
 test_basic (void)

@@ -10,7 +10,7 @@
 
 #include "confine/confine.h"
 #include "confine_test.h"
-#include "utils.h"
+#include "core/utils.h"
 
 /* A pid no process has: getpgid() on it fails with ESRCH unless a rule
  * intervenes, which makes getpgid a clean probe for argument rules. */

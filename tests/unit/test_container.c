@@ -18,9 +18,9 @@
 #include "container/signals.h"
 #include "container/state_store.h"
 #include "container/sync.h"
-#include "error.h"
+#include "core/error.h"
 #include "unit_test.h"
-#include "utils.h"
+#include "core/utils.h"
 
 static void
 test_ids (void)

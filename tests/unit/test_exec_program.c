@@ -12,9 +12,9 @@
 
 #include "confine/confine.h"
 #include "container/exec_program.h"
-#include "procfs.h"
+#include "core/procfs.h"
 #include "unit_test.h"
-#include "utils.h"
+#include "core/utils.h"
 
 static char dir[] = "/tmp/casing-exec-XXXXXX";
 

@@ -14,7 +14,7 @@
 
 #include "isolation/isolation_internal.h"
 #include "unit_test.h"
-#include "utils.h"
+#include "core/utils.h"
 
 static char root[PATH_MAX];
 static char outside[PATH_MAX];

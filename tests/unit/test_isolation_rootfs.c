@@ -21,7 +21,7 @@
 
 #include "isolation/isolation.h"
 #include "isolation/isolation_internal.h"
-#include "utils.h"
+#include "core/utils.h"
 
 #define TMPFS_MAGIC 0x01021994
 

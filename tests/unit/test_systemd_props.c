@@ -4,7 +4,7 @@
 
 #include "cgroups/systemd_props.h"
 #include "unit_test.h"
-#include "utils.h"
+#include "core/utils.h"
 
 static const char proc_devices[] = "Character devices:\n"
                                    "  1 mem\n"

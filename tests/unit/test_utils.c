@@ -5,9 +5,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "error.h"
+#include "core/error.h"
 #include "unit_test.h"
-#include "utils.h"
+#include "core/utils.h"
 
 static void
 test_errors (void)

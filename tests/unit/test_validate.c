@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "unit_test.h"
-#include "utils.h"
-#include "validate.h"
+#include "core/utils.h"
+#include "validate/validate.h"
 
 static bool
 refused (uint32_t uid, uint32_t gid, uint32_t extra, const char *path)

@@ -4,7 +4,7 @@
 #include "cmd_container.h"
 #include "cmd_options.h"
 #include "container/state_store.h"
-#include "utils.h"
+#include "core/utils.h"
 
 int
 cmd_state (struct global_options *g, int argc, char **argv, casing_error_t *err)

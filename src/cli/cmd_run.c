@@ -2,7 +2,7 @@
 #include <unistd.h>
 
 #include "cmd_container.h"
-#include "utils.h"
+#include "core/utils.h"
 
 static int
 run_detached (struct create_cmd *c, casing_error_t *err)

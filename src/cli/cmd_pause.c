@@ -10,7 +10,7 @@
 #include "cmd_container.h"
 #include "cmd_options.h"
 #include "container/state_store.h"
-#include "utils.h"
+#include "core/utils.h"
 
 static int
 freeze_container (struct global_options *g, const char *id, bool freeze, casing_error_t *err)

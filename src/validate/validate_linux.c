@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "isolation/isolation.h"
-#include "utils.h"
+#include "core/utils.h"
 #include "validate_checks.h"
 
 #ifndef CLONE_NEWTIME

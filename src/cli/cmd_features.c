@@ -9,7 +9,7 @@
 #include "commands.h"
 #include "runtime_features.h"
 #include "ocispec.h"
-#include "utils.h"
+#include "core/utils.h"
 
 int
 cmd_features (struct global_options *g, int argc, char **argv, casing_error_t *err)

@@ -5,7 +5,7 @@
 
 #include "cmd_container.h"
 #include "cmd_options.h"
-#include "utils.h"
+#include "core/utils.h"
 
 enum create_key
 {

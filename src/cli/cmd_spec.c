@@ -9,7 +9,7 @@
 #include "cmd_options.h"
 #include "commands.h"
 #include "ocispec.h"
-#include "utils.h"
+#include "core/utils.h"
 
 /* Parsed with our own parser, so what we write is what we accept. */
 static const char default_spec[] =

@@ -7,7 +7,7 @@
 #include <seccomp.h>
 #endif
 
-#include "utils.h"
+#include "core/utils.h"
 #include "validate_checks.h"
 
 void

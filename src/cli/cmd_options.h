@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "error.h"
+#include "core/error.h"
 
 enum cmd_option_kind
 {

@@ -9,7 +9,7 @@
 
 #include "confine/caps.h"
 #include "confine/confine.h"
-#include "utils.h"
+#include "core/utils.h"
 #include "validate_checks.h"
 
 /* setresuid(2), setresgid(2) and setgroups(2) read (uid_t)-1, 4294967295,

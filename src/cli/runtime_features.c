@@ -10,7 +10,7 @@
 #include "confine/confine.h"
 #include "isolation/isolation.h"
 #include "runtime_features.h"
-#include "utils.h"
+#include "core/utils.h"
 
 #define N_ELEMENTS(a) (sizeof (a) / sizeof ((a)[0]))
 

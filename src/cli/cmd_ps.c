@@ -8,7 +8,7 @@
 #include "cmd_container.h"
 #include "cmd_options.h"
 #include "container/state_store.h"
-#include "utils.h"
+#include "core/utils.h"
 
 enum ps_key
 {

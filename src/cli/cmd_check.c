@@ -11,8 +11,8 @@
 #include "cmd_options.h"
 #include "commands.h"
 #include "ocispec.h"
-#include "utils.h"
-#include "validate.h"
+#include "core/utils.h"
+#include "validate/validate.h"
 
 enum check_key
 {

@@ -4,8 +4,8 @@
 
 #include <stdbool.h>
 
-#include "error.h"
-#include "log.h"
+#include "core/error.h"
+#include "core/log.h"
 
 #define CASING_DEFAULT_ROOT "/run/casing"
 
@@ -34,7 +34,7 @@ struct command
   bool enters_container;
 };
 
-/* The table of subcommands, in src/commands.c. */
+/* The table of subcommands, in src/cli/commands.c. */
 extern const struct command casing_commands[];
 
 int cmd_spec (struct global_options *g, int argc, char **argv, casing_error_t *err);

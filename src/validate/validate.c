@@ -5,8 +5,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "log.h"
-#include "utils.h"
+#include "core/log.h"
+#include "core/utils.h"
 #include "validate.h"
 #include "validate_checks.h"
 

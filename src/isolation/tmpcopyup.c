@@ -9,8 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../isolation_internal.h"
-#include "../../utils.h"
+#include "isolation_internal.h"
+#include "core/utils.h"
 
 #define MAX_COPY_DEPTH 64
 

@@ -3,7 +3,7 @@
  * With --log-format json each record is one line
  *   {"level":"error","msg":"...","time":"2026-11-29T13:56:09.123456789Z"}
  * as containerd and conmon parse it.  Only the command layer (src/cmd_*.c,
- * src/main.c) and the child side of container setup call these. */
+ * src/cli/main.c) and the child side of container setup call these. */
 #ifndef CASING_LOG_H
 #define CASING_LOG_H
 

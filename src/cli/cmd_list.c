@@ -6,7 +6,7 @@
 #include "cmd_container.h"
 #include "cmd_options.h"
 #include "container/state_store.h"
-#include "utils.h"
+#include "core/utils.h"
 
 enum list_key
 {

@@ -7,10 +7,10 @@
 #include "cmd_options.h"
 #include "confine/confine.h"
 #include "commands.h"
-#include "log.h"
+#include "core/log.h"
 #include "ocispec.h"
-#include "syscalls.h"
-#include "utils.h"
+#include "core/syscalls.h"
+#include "core/utils.h"
 #include "version.h"
 
 enum global_key

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "cmd_options.h"
-#include "utils.h"
+#include "core/utils.h"
 
 static const struct cmd_option *
 find_long (const struct cmd_option *opts, const char *name, size_t len)

@@ -6,8 +6,8 @@
 
 #include "cmd_container.h"
 #include "cmd_options.h"
-#include "utils.h"
-#include "validate.h"
+#include "core/utils.h"
+#include "validate/validate.h"
 
 enum exec_key
 {
