@@ -5,6 +5,7 @@
 
 #include "cgroup_internal.h"
 #include "devices.h"
+#include "core/trace.h"
 #include "core/utils.h"
 
 static int
@@ -26,19 +27,33 @@ apply_devices (struct cgroup_manager *m, const oci_resources *r, casing_error_t 
   return cgroup_devices_v1_apply (d, rules, n, err);
 }
 
+/* One controller's limits, as a step of the trace (src/core/trace.h). */
+#define APPLY(controller, call)                                                                    \
+  do                                                                                               \
+    {                                                                                              \
+      TRACE_START (t_);                                                                            \
+      int r_ = (call);                                                                             \
+      TRACE_STEP (t_, "cgroup-apply", 2, controller);                                              \
+      if (r_ < 0)                                                                                  \
+        return -1;                                                                                 \
+    }                                                                                              \
+  while (0)
+
 static int
 apply_all (struct cgroup_manager *m, const oci_resources *r, bool update, casing_error_t *err)
 {
   if (r == NULL)
     return 0;
-  if (cgroup_apply_cpuset (m, r->cpu, err) < 0 || cgroup_apply_memory (m, r->memory, update, err) < 0
-      || cgroup_apply_cpu (m, r->cpu, err) < 0 || cgroup_apply_pids (m, r->pids, err) < 0
-      || cgroup_apply_blkio (m, r->block_io, err) < 0
-      || cgroup_apply_hugetlb (m, r->hugepage_limits, r->hugepage_limits_len, err) < 0
-      || cgroup_apply_network (m, r->network, err) < 0 || cgroup_apply_rdma (m, r->rdma, r->rdma_len, err) < 0
-      /* Last, so an explicit unified value wins over a converted one. */
-      || cgroup_apply_unified (m, r->unified, err) < 0)
-    return -1;
+  APPLY ("cpuset", cgroup_apply_cpuset (m, r->cpu, err));
+  APPLY ("memory", cgroup_apply_memory (m, r->memory, update, err));
+  APPLY ("cpu", cgroup_apply_cpu (m, r->cpu, err));
+  APPLY ("pids", cgroup_apply_pids (m, r->pids, err));
+  APPLY ("blkio", cgroup_apply_blkio (m, r->block_io, err));
+  APPLY ("hugetlb", cgroup_apply_hugetlb (m, r->hugepage_limits, r->hugepage_limits_len, err));
+  APPLY ("network", cgroup_apply_network (m, r->network, err));
+  APPLY ("rdma", cgroup_apply_rdma (m, r->rdma, r->rdma_len, err));
+  /* Last, so an explicit unified value wins over a converted one. */
+  APPLY ("unified", cgroup_apply_unified (m, r->unified, err));
   return 0;
 }
 
@@ -47,8 +62,8 @@ cgroup_manager_apply (struct cgroup_manager *m, const oci_resources *resources, 
 {
   /* Device rules always apply: without them the container could open
    * every device node of the host. */
-  if (!m->rootless && apply_devices (m, resources, err) < 0)
-    return -1;
+  if (!m->rootless)
+    APPLY ("devices", apply_devices (m, resources, err));
   return apply_all (m, resources, false, err);
 }
 

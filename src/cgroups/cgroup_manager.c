@@ -10,6 +10,7 @@
 
 #include "cgroup_internal.h"
 #include "systemd_props.h"
+#include "core/trace.h"
 #include "core/utils.h"
 
 bool
@@ -291,12 +292,16 @@ create_dirs (struct cgroup_manager *m, const struct cgroup_options *opts, casing
       if (cgroup_path_resolve (opts->cgroups_path, opts->id, own, h->v2, &path, err) < 0)
         return -1;
       struct cgroup_dir *d = add_dir (m, h, path);
+      TRACE_START (t);
+      int made;
       if (m->path == NULL || h->v2)
         {
           free (m->path);
           m->path = xstrdup (path);
         }
-      if (dir_make (d, err) < 0)
+      made = dir_make (d, err);
+      TRACE_STEP (t, "cgroup-mkdir", 2, d->full);
+      if (made < 0)
         {
           if (!opts->rootless || (err && *err && (*err)->status != EACCES && (*err)->status != EPERM
                                   && (*err)->status != EROFS))

@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include "cmd_container.h"
+#include "core/trace.h"
 #include "core/utils.h"
 
 static int
@@ -40,7 +41,9 @@ run_foreground (struct create_cmd *c, casing_error_t *err)
         (void) container_delete (c->o.root, c->o.id, true, cmd_log_warning, NULL);
       return -1;
     }
+  TRACE_START (t);
   status = foreground_wait (created.pid, master, err);
+  TRACE_STEP (t, "process-running", 0, NULL);
   if (status < 0)
     return -1;
   if (!c->keep && container_delete (c->o.root, c->o.id, true, cmd_log_warning, err) < 0)

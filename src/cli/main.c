@@ -8,6 +8,7 @@
 #include "confine/confine.h"
 #include "commands.h"
 #include "core/log.h"
+#include "core/trace.h"
 #include "ocispec.h"
 #include "core/syscalls.h"
 #include "core/utils.h"
@@ -25,6 +26,7 @@ enum global_key
   G_HELP,
   G_VERSION,
   G_CRIU,
+  G_TRACE,
 };
 
 static const struct cmd_option global_opts[] = {
@@ -37,6 +39,8 @@ static const struct cmd_option global_opts[] = {
     "use the systemd cgroup driver (cgroupsPath is slice:prefix:name)" },
   { "rootless", 0, CMD_OPT_VALUE, G_ROOTLESS, "true|false|auto", "run without root privileges" },
   { "criu", 0, CMD_OPT_VALUE, G_CRIU, "PATH", "accepted for runc compatibility; unused" },
+  { "trace", 0, CMD_OPT_VALUE, G_TRACE, "FILE",
+    "append one JSON line per step (what, which process, when, how long) to FILE (also CASING_TRACE)" },
   { "help", 'h', CMD_OPT_FLAG, G_HELP, NULL, "show this help" },
   { "version", 'v', CMD_OPT_FLAG, G_VERSION, NULL, "print version information" },
   { NULL, 0, 0, 0, NULL, NULL },
@@ -45,6 +49,7 @@ static const struct cmd_option global_opts[] = {
 struct global_parse
 {
   struct global_options *g;
+  const char *trace;
   bool help, version, log_level_set;
 };
 
@@ -83,6 +88,9 @@ global_option (void *data, int key, const char *value, casing_error_t *err)
         return cmd_flag_value (value, &g->rootless, err);
       return 0;
     case G_CRIU:
+      return 0;
+    case G_TRACE:
+      p->trace = value;
       return 0;
     case G_HELP:
       p->help = true;
@@ -137,6 +145,7 @@ run_command (int argc, char **argv, casing_error_t *err)
     g.log_level = LOG_LEVEL_DEBUG;
   if (log_init (g.log, g.log_format, g.log_level, err) < 0)
     return -1;
+  trace_init (p.trace);
   if (p.version)
     {
       print_version (stdout);
@@ -150,6 +159,8 @@ run_command (int argc, char **argv, casing_error_t *err)
   cmd = find_command (argv[first]);
   if (cmd == NULL)
     return casing_error_set (err, 0, "unknown command `%s` (see `casing --help`)", argv[first]);
+  if (trace_enabled ())
+    trace_stepf ("startup", 0, trace_process_start (), "casing %s", argv[first]);
   if (cmd->enters_container && self_exe_seal (argv, err) < 0)
     return -1;
   return cmd->run (&g, argc - first, argv + first, err);

@@ -38,6 +38,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "core/trace.h"
 #include "core/utils.h"
 #include "confine.h"
 
@@ -210,6 +211,7 @@ self_exe_seal (char **argv, casing_error_t *err)
     }
   if (setenv (SEALED_ENV, "1", 1) < 0)
     return casing_error_errno (err, "setenv");
+  trace_export_for_reexec ();
   syscall (SYS_execveat, sealed, "", argv, environ, AT_EMPTY_PATH);
   unsetenv (SEALED_ENV);
   return casing_error_errno (err, "re-execute casing from a sealed copy of itself");

@@ -16,6 +16,7 @@
 #include "confine/confine.h"
 #include "isolation/isolation.h"
 #include "core/procfs.h"
+#include "core/trace.h"
 #include "core/utils.h"
 #include "console.h"
 #include "container_internal.h"
@@ -25,6 +26,7 @@
 static void __attribute__ ((noreturn))
 child_fail (int report_fd, casing_error_t *err)
 {
+  sync_send_trace (report_fd);
   sync_send_error (report_fd, *err);
   _exit (1);
 }
@@ -47,7 +49,18 @@ state_with_own_pid (const char *state_json)
 }
 
 static int
-setup_identity_and_namespaces (struct container_child_ctx *ctx, casing_error_t *err)
+wait_for_parent (struct container_child_ctx *ctx, casing_error_t *err)
+{
+  struct sync_msg m = { .fd = -1 };
+
+  if (sync_expect (ctx->sync_fd, SYNC_PARENT_DONE, &m, "container setup", err) < 0)
+    return -1;
+  sync_msg_clear (&m);
+  return 0;
+}
+
+static int
+join_namespaces (struct container_child_ctx *ctx, casing_error_t *err)
 {
   const oci_config *c = ctx->config;
 
@@ -62,12 +75,21 @@ setup_identity_and_namespaces (struct container_child_ctx *ctx, casing_error_t *
     }
   if (setsid () < 0)
     return casing_error_errno (err, "setsid");
-  if (uts_apply (c, err) < 0 || sysctl_apply (c, err) < 0)
-    return -1;
-  if (!ctx->no_new_keyring
-      && keyring_create_session (ctx->id, c->process->selinux_label, err) < 0)
-    return -1;
   return 0;
+}
+
+static int
+apply_uts_and_sysctl (struct container_child_ctx *ctx, casing_error_t *err)
+{
+  return uts_apply (ctx->config, err) < 0 || sysctl_apply (ctx->config, err) < 0 ? -1 : 0;
+}
+
+static int
+create_keyring (struct container_child_ctx *ctx, casing_error_t *err)
+{
+  if (ctx->no_new_keyring)
+    return 0;
+  return keyring_create_session (ctx->id, ctx->config->process->selinux_label, err);
 }
 
 /* prestart and createRuntime run in the parent (runtime namespace) while we
@@ -147,31 +169,88 @@ prepare_cwd (const char *cwd, casing_error_t *err)
 }
 
 static int
-setup_container (struct container_child_ctx *ctx, casing_error_t *err)
+prepare_rootfs (struct container_child_ctx *ctx, casing_error_t *err)
+{
+  return rootfs_prepare (ctx->rootfs_ctx, err);
+}
+
+static int
+pivot (struct container_child_ctx *ctx, casing_error_t *err)
+{
+  if (rootfs_pivot (ctx->rootfs_ctx, err) < 0)
+    return -1;
+  trace_set_proc (TRACE_INIT_PIVOTED);
+  return 0;
+}
+
+static int
+make_console (struct container_child_ctx *ctx, casing_error_t *err)
+{
+  return ctx->rootfs_ctx->has_terminal ? setup_console (ctx, err) : 0;
+}
+
+static int
+finalize_rootfs (struct container_child_ctx *ctx, casing_error_t *err)
+{
+  if (rootfs_finalize (ctx->rootfs_ctx, err) < 0)
+    return -1;
+  return personality_apply (ctx->config, err);
+}
+
+static int
+apply_attributes (struct container_child_ctx *ctx, casing_error_t *err)
 {
   const oci_config *c = ctx->config;
-  struct exec_program prog = EXEC_PROGRAM_INIT;
-  struct sync_msg m = { .fd = -1 };
-  struct rootfs_context *rctx = ctx->rootfs_ctx;
 
-  if (sync_expect (ctx->sync_fd, SYNC_PARENT_DONE, &m, "container setup", err) < 0)
+  if (apply_process_attributes (c, err) < 0)
     return -1;
-  sync_msg_clear (&m);
-  if (setup_identity_and_namespaces (ctx, err) < 0 || rootfs_prepare (rctx, err) < 0)
-    return -1;
-  if (run_create_hooks (ctx, err) < 0 || rootfs_pivot (rctx, err) < 0)
-    return -1;
-  if (rctx->has_terminal && setup_console (ctx, err) < 0)
-    return -1;
-  if (rootfs_finalize (rctx, err) < 0 || personality_apply (c, err) < 0)
-    return -1;
-  if (apply_process_attributes (c, err) < 0 || prepare_cwd (c->process->cwd, err) < 0)
-    return -1;
-  /* Fail `create` (as runc does) when the program is missing; `start`
-   * opens it again, so what runs is what is there then. */
-  if (container_program_open (c->process, ctx->env, &prog, err) < 0)
+  return prepare_cwd (c->process->cwd, err);
+}
+
+/* Fail `create` (as runc does) when the program is missing; `start` opens
+ * it again, so what runs is what is there then. */
+static int
+check_program (struct container_child_ctx *ctx, casing_error_t *err)
+{
+  struct exec_program prog = EXEC_PROGRAM_INIT;
+
+  if (container_program_open (ctx->config->process, ctx->env, &prog, err) < 0)
     return -1;
   exec_program_release (&prog);
+  return 0;
+}
+
+/* The init's setup, in order (docs/ARCHITECTURE.md); each a level 1 step
+ * of the trace, inside the runtime's "init-setup". */
+static const struct
+{
+  const char *name;
+  int (*run) (struct container_child_ctx *ctx, casing_error_t *err);
+} setup_sequence[] = {
+  { "wait-parent", wait_for_parent },
+  { "namespaces", join_namespaces },
+  { "uts-sysctl", apply_uts_and_sysctl },
+  { "keyring", create_keyring },
+  { "rootfs", prepare_rootfs },
+  { "hooks-createContainer", run_create_hooks },
+  { "pivot", pivot },
+  { "console", make_console },
+  { "rootfs-finalize", finalize_rootfs },
+  { "process-attributes", apply_attributes },
+  { "program-check", check_program },
+};
+
+static int
+setup_container (struct container_child_ctx *ctx, casing_error_t *err)
+{
+  for (size_t i = 0; i < sizeof setup_sequence / sizeof setup_sequence[0]; i++)
+    {
+      TRACE_START (t);
+      int r = setup_sequence[i].run (ctx, err);
+      TRACE_STEP (t, setup_sequence[i].name, 1, r < 0 ? "failed" : NULL);
+      if (r < 0)
+        return -1;
+    }
   return 0;
 }
 
@@ -203,6 +282,7 @@ report_ready (struct container_child_ctx *ctx, casing_error_t *err)
 {
   struct sync_msg m = { .fd = -1 };
 
+  sync_send_trace (ctx->sync_fd);
   if (sync_send (ctx->sync_fd, SYNC_READY, NULL, 0, -1, err) < 0)
     return -1;
   if (sync_expect (ctx->sync_fd, SYNC_CREATED, &m, "container creation", err) < 0)
@@ -315,8 +395,10 @@ start_and_exec (struct container_child_ctx *ctx, struct joined_process *jp)
     start_joined (ctx, jp, conn, state_json);
   own_state = state_with_own_pid (state_json);
   f.state_json = own_state;
+  TRACE_START (t);
   if (hooks_run (c, HOOK_START_CONTAINER, own_state, &err) < 0)
     child_fail (conn, &err);
+  TRACE_STEP (t, "hooks-startContainer", 1, NULL);
   if (getenv ("LISTEN_FDS"))
     {
       char pid[32];
@@ -353,8 +435,10 @@ container_child_main (struct container_child_ctx *ctx)
   struct joined_process jp = { .pid = -1, .go_fd = -1, .pidfd = -1 };
 
   /* The runtime's procfs handles show the host's processes: never in a
-   * process of the container.  Ours are opened from its namespaces. */
+   * process of the container.  Ours are opened from its namespaces.  Our
+   * trace records go to the runtime over the sync socket. */
   procfs_reset ();
+  trace_child (TRACE_INIT);
   /* Until create has saved our pid, a dying casing must take us along. */
   if (prctl (PR_SET_PDEATHSIG, SIGKILL) < 0)
     {

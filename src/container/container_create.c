@@ -23,6 +23,7 @@
 #include "confine/lsm.h"
 #include "isolation/isolation.h"
 #include "core/log.h"
+#include "core/trace.h"
 #include "core/utils.h"
 #include "validate/validate.h"
 #include "console.h"
@@ -78,14 +79,18 @@ load_config (struct create_job *j, casing_error_t *err)
     return casing_error_errno (err, "bundle `%s`", j->o->bundle ? j->o->bundle : ".");
   j->bundle = xstrdup (resolved);
   xasprintf (&path, "%s/config.json", j->bundle);
+  TRACE_START (t);
   if (read_all_file (path, &j->config_data, &j->config_len, err) < 0)
     return -1;
   if (oci_config_parse_data (j->config_data, j->config_len, "config.json", &j->config, &msg) < 0)
     return casing_error_take (err, EINVAL, msg ? msg : xstrdup ("config.json: invalid"));
+  TRACE_STEP (t, "parse", 1, path);
+  t = trace_enabled () ? trace_now () : 0;
   if (j->config->process == NULL || j->config->process->args_len == 0)
     return casing_error_set (err, EINVAL, "config.json: process.args must have an entry");
   if (validate_config_for_create (j->config, j->bundle, err) < 0)
     return -1;
+  TRACE_STEP (t, "validate", 1, NULL);
   if (rootfs_resolve_path (j->config, j->bundle, &root, err) < 0)
     return -1;
   if (realpath (root, resolved) == NULL)
@@ -378,9 +383,14 @@ run_runtime_hooks (struct create_job *j, casing_error_t *err)
 
   if (state == NULL)
     return -1;
-  if (hooks_run (j->config, HOOK_PRESTART, state, err) < 0
-      || hooks_run (j->config, HOOK_CREATE_RUNTIME, state, err) < 0)
+  TRACE_START (t);
+  if (hooks_run (j->config, HOOK_PRESTART, state, err) < 0)
     return -1;
+  TRACE_STEP (t, "hooks", 1, "prestart");
+  t = trace_enabled () ? trace_now () : 0;
+  if (hooks_run (j->config, HOOK_CREATE_RUNTIME, state, err) < 0)
+    return -1;
+  TRACE_STEP (t, "hooks", 1, "createRuntime");
   return sync_send (j->sync_fd, SYNC_HOOKS_DONE, state, strlen (state), -1, err);
 }
 
@@ -550,10 +560,9 @@ prepare_rootfs_context (struct create_job *j, casing_error_t *err)
 }
 
 static int
-create_steps (struct create_job *j, casing_error_t *err)
+protect (struct create_job *j, casing_error_t *err)
 {
-  const oci_linux *l;
-
+  (void) j;
   /* Non-dumpable before anything else: nothing read or opened from now on
    * (config, state, the binary's own handle) is reachable via /proc/PID. */
   if (self_exe_protect (err) < 0)
@@ -562,24 +571,66 @@ create_steps (struct create_job *j, casing_error_t *err)
    * building the container's mount namespace, where securityfs and the
    * host's /sys are out of sight. */
   (void) lsm_host_probe ();
-  if (load_config (j, err) < 0 || check_terminal_options (j, err) < 0)
-    return -1;
-  l = j->config->linux_;
-  if (l && l->seccomp && seccomp_prepare (l->seccomp, &j->seccomp, err) < 0)
-    return -1;
-  if (record_state (j, err) < 0 || create_cgroup (j, err) < 0)
-    return -1;
-  if (namespaces_prepare_parent (j->config, &j->pid_ns_fd, err) < 0)
-    return -1;
+  return 0;
+}
+
+static int
+compile_seccomp (struct create_job *j, casing_error_t *err)
+{
+  const oci_linux *l = j->config->linux_;
+  return l && l->seccomp ? seccomp_prepare (l->seccomp, &j->seccomp, err) : 0;
+}
+
+static int
+prepare_namespaces (struct create_job *j, casing_error_t *err)
+{
+  return namespaces_prepare_parent (j->config, &j->pid_ns_fd, err);
+}
+
+static int
+prepare_environment (struct create_job *j, casing_error_t *err)
+{
+  (void) err;
   prepare_env (j);
   add_notify_socket (j);
-  if (prepare_rootfs_context (j, err) < 0)
-    return -1;
-  if (create_start_socket (j, err) < 0 || spawn_init (j, err) < 0)
-    return -1;
-  if (finish_parent_setup (j, err) < 0 || wait_until_ready (j, err) < 0)
-    return -1;
-  return mark_created (j, err);
+  return 0;
+}
+
+/* The steps of create in the runtime, in order; each is a level 0 step of
+ * the trace (docs/ARCHITECTURE.md has the whole sequence). */
+static const struct
+{
+  const char *name;
+  int (*run) (struct create_job *j, casing_error_t *err);
+} create_sequence[] = {
+  { "protect", protect },
+  { "config", load_config },
+  { "console-socket", check_terminal_options },
+  { "seccomp-compile", compile_seccomp },
+  { "state-record", record_state },
+  { "cgroup-create", create_cgroup },
+  { "namespaces-prepare", prepare_namespaces },
+  { "environment", prepare_environment },
+  { "rootfs-prepare", prepare_rootfs_context },
+  { "start-socket", create_start_socket },
+  { "clone", spawn_init },
+  { "parent-setup", finish_parent_setup },
+  { "init-setup", wait_until_ready },
+  { "created", mark_created },
+};
+
+static int
+create_steps (struct create_job *j, casing_error_t *err)
+{
+  for (size_t i = 0; i < sizeof create_sequence / sizeof create_sequence[0]; i++)
+    {
+      TRACE_START (t);
+      int r = create_sequence[i].run (j, err);
+      TRACE_STEP (t, create_sequence[i].name, 0, r < 0 ? "failed" : NULL);
+      if (r < 0)
+        return -1;
+    }
+  return 0;
 }
 
 int

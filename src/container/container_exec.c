@@ -21,6 +21,7 @@
 #include "confine/confine.h"
 #include "confine/lsm.h"
 #include "core/procfs.h"
+#include "core/trace.h"
 #include "core/utils.h"
 #include "console.h"
 #include "container.h"
@@ -236,13 +237,37 @@ joiner_setup (struct joiner *jn, casing_error_t *err)
   if (sync_expect (j->sync_fd, SYNC_PARENT_DONE, &m, "exec", err) < 0)
     return -1;
   sync_msg_clear (&m);
+  TRACE_START (t);
   if (join_namespaces (j, err) < 0 || open_terminal (jn, err) < 0)
     return -1;
+  TRACE_STEP (t, "namespaces", 1, NULL);
+  t = trace_enabled () ? trace_now () : 0;
   if (apply_attributes (jn->f.process, !jn->confine_in_child, err) < 0)
     return -1;
   if (process_apply_label (&jn->f, err) < 0 || process_enter_cwd (&jn->f, err) < 0)
     return -1;
-  return jn->confine_in_child ? 0 : process_confine (&jn->f, err);
+  TRACE_STEP (t, "attributes-label-cwd", 1, NULL);
+  t = trace_enabled () ? trace_now () : 0;
+  if (!jn->confine_in_child && process_confine (&jn->f, err) < 0)
+    return -1;
+  TRACE_STEP (t, "confine", 1, NULL);
+  /* Before the clone, or the container process would send them again. */
+  sync_send_trace (j->sync_fd);
+  return 0;
+}
+
+static int
+open_and_check (struct joiner *jn, casing_error_t *err)
+{
+  TRACE_START (t);
+  if (process_open_program (&jn->f, &jn->prog, err) < 0)
+    return -1;
+  TRACE_STEP (t, "program-open", 1, NULL);
+  t = trace_enabled () ? trace_now () : 0;
+  if (process_final_checks (&jn->f, &jn->prog, err) < 0)
+    return -1;
+  TRACE_STEP (t, "final-checks", 1, NULL);
+  return 0;
 }
 
 /* The container process, between clone and exec. */
@@ -253,6 +278,7 @@ container_process (struct joiner *jn)
   const oci_process *p = jn->f.process;
   int report = jn->j->sync_fd;
 
+  trace_set_proc (TRACE_CONTAINER);
   if (!jn->j->o->detach && prctl (PR_SET_PDEATHSIG, SIGKILL) < 0)
     casing_error_errno (&err, "prctl PR_SET_PDEATHSIG");
   else if (setsid () < 0)
@@ -261,7 +287,7 @@ container_process (struct joiner *jn)
     ;
   else if (jn->confine_in_child && (apply_attributes (p, true, &err) < 0 || process_confine (&jn->f, &err) < 0))
     ;
-  else if (process_open_program (&jn->f, &jn->prog, &err) < 0 || process_final_checks (&jn->f, &jn->prog, &err) < 0)
+  else if (open_and_check (jn, &err) < 0)
     ;
   else
     {
@@ -296,6 +322,7 @@ exec_joiner (struct exec_job *j)
   pid_t child;
 
   signals_reset_for_child ();
+  trace_child (TRACE_JOINER);
   /* In the container's namespaces we stay in the host's pid namespace,
    * invisible there: our procfs handle is one of the host, opened now,
    * where /proc/self is us (for oom_score_adj and the LSM label).
@@ -448,16 +475,24 @@ container_exec (const struct container_exec_options *o, casing_error_t *err)
 
   if (!o->detach && foreground_block_signals (err) < 0)
     return -1;
+  TRACE_START (t);
   r = prepare (&j, err);
+  TRACE_STEP (t, "exec-prepare", 0, o->id);
+  t = trace_enabled () ? trace_now () : 0;
   if (r == 0)
     r = spawn (&j, err);
+  TRACE_STEP (t, "exec-spawn", 0, "join, confine, clone, exec in the container");
   if (r < 0)
     {
       reap (&j.joiner, true);
       reap (&j.pid, true);
     }
   else if (r == 0 && !o->detach)
-    r = foreground_wait (j.pid, j.console_master, err);
+    {
+      t = trace_enabled () ? trace_now () : 0;
+      r = foreground_wait (j.pid, j.console_master, err);
+      TRACE_STEP (t, "process-running", 0, NULL);
+    }
   exec_job_free (&j);
   return r;
 }

@@ -12,6 +12,7 @@
 
 #include "cgroups/cgroups.h"
 #include "isolation/isolation.h"
+#include "core/trace.h"
 #include "core/utils.h"
 #include "container.h"
 #include "hooks.h"
@@ -106,6 +107,8 @@ container_start (const char *root, const char *id, casing_error_t *err)
   cleanup_container_handle struct container_handle *h = NULL;
   cleanup_close int sock = -1;
   enum container_status status;
+  TRACE_START (t);
+  int r;
 
   if (state_store_open (root, id, STATE_LOCK_EXCLUSIVE, &h, err) < 0
       || container_status_get (h, &status, err) < 0)
@@ -114,13 +117,20 @@ container_start (const char *root, const char *id, casing_error_t *err)
     return casing_error_set (err, 0, "cannot start container `%s`: it is %s, not created", id,
                              container_status_name (status));
   sock = connect_start_socket (h, err);
-  if (sock < 0 || trigger_exec (h, sock, err) < 0)
+  TRACE_STEP (t, "start-connect", 0, id);
+  t = trace_enabled () ? trace_now () : 0;
+  r = sock < 0 ? -1 : trigger_exec (h, sock, err);
+  TRACE_STEP (t, "start-exec", 0, "startContainer hooks, confinement, exec in the container");
+  if (r < 0)
     return -1;
+  t = trace_enabled () ? trace_now () : 0;
   free (h->state->status);
   h->state->status = xstrdup ("running");
   if (state_store_save (h, err) < 0)
     return -1;
-  return run_poststart (h, err);
+  r = run_poststart (h, err);
+  TRACE_STEP (t, "started", 0, "state saved, poststart hooks");
+  return r;
 }
 
 int
@@ -279,8 +289,20 @@ container_delete (const char *root, const char *id, bool force, container_warn_f
                              container_status_name (status));
   if (status == CONTAINER_PAUSED)
     thaw (h);
-  if (kill_and_wait (h, err) < 0 || destroy_cgroup (h, warn, err) < 0)
+  TRACE_START (t);
+  if (kill_and_wait (h, err) < 0)
     return -1;
+  TRACE_STEP (t, "delete-kill", 0, id);
+  t = trace_enabled () ? trace_now () : 0;
+  if (destroy_cgroup (h, warn, err) < 0)
+    return -1;
+  TRACE_STEP (t, "delete-cgroup", 0, NULL);
+  t = trace_enabled () ? trace_now () : 0;
   release_with_config (h, warn);
-  return state_store_remove (h, err);
+  TRACE_STEP (t, "delete-release", 0, "host mounts, poststop hooks");
+  t = trace_enabled () ? trace_now () : 0;
+  if (state_store_remove (h, err) < 0)
+    return -1;
+  TRACE_STEP (t, "delete-state", 0, NULL);
+  return 0;
 }

@@ -15,6 +15,7 @@
 
 #include "confine/lsm.h"
 #include "core/procfs.h"
+#include "core/trace.h"
 #include "core/utils.h"
 #include "container_internal.h"
 #include "sync.h"
@@ -247,13 +248,27 @@ process_final_checks (struct final_exec *f, const struct exec_program *prog, cas
   return mark_fds_cloexec_from (3 + f->preserve_fds, err);
 }
 
+/* A level 1 step of the trace around one of the last steps. */
+#define STEP(name, call)                                                                           \
+  do                                                                                               \
+    {                                                                                              \
+      TRACE_START (t_);                                                                            \
+      int r_ = (call);                                                                             \
+      TRACE_STEP (t_, name, 1, NULL);                                                              \
+      if (r_ < 0)                                                                                  \
+        return -1;                                                                                 \
+    }                                                                                              \
+  while (0)
+
 int
 process_prepare_exec (struct final_exec *f, struct exec_program *prog, casing_error_t *err)
 {
-  if (process_apply_label (f, err) < 0 || process_open_program (f, prog, err) < 0
-      || process_enter_cwd (f, err) < 0 || process_confine (f, err) < 0)
-    return -1;
-  return process_final_checks (f, prog, err);
+  STEP ("lsm-label", process_apply_label (f, err));
+  STEP ("program-open", process_open_program (f, prog, err));
+  STEP ("chdir", process_enter_cwd (f, err));
+  STEP ("confine", process_confine (f, err));
+  STEP ("final-checks", process_final_checks (f, prog, err));
+  return 0;
 }
 
 void
@@ -261,6 +276,7 @@ process_exec (const struct final_exec *f, const struct exec_program *prog, int r
 {
   cleanup_casing_error casing_error_t err = NULL;
 
+  sync_send_trace (report_fd);
   if (sync_send (report_fd, SYNC_EXEC, NULL, 0, -1, &err) < 0)
     _exit (1);
   exec_program_exec (prog, f->env, execveat_allowed (f->seccomp));

@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "core/trace.h"
 #include "core/utils.h"
 #include "sync.h"
 
@@ -147,8 +148,33 @@ recv_packet (int sock, struct sync_header *h, char **buf, size_t *len, int *fd, 
   return 1;
 }
 
+void
+sync_send_trace (int sock)
+{
+  size_t len;
+  cleanup_free char *records = trace_enabled () ? trace_take (&len) : NULL;
+
+  if (records && len > 0)
+    (void) sync_send (sock, SYNC_TRACE, records, len, -1, NULL);
+}
+
+static int recv_message (int sock, struct sync_msg *m, casing_error_t *err);
+
 int
 sync_recv (int sock, struct sync_msg *m, casing_error_t *err)
+{
+  int r;
+
+  while ((r = recv_message (sock, m, err)) > 0 && m->type == SYNC_TRACE)
+    {
+      trace_write_records (m->payload, m->len);
+      sync_msg_clear (m);
+    }
+  return r;
+}
+
+static int
+recv_message (int sock, struct sync_msg *m, casing_error_t *err)
 {
   struct sync_header h = { 0 };
   char *buf = NULL;

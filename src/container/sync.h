@@ -25,6 +25,8 @@ enum sync_type
   SYNC_START,         /* start -> child: payload: state JSON */
   SYNC_EXEC,          /* child -> start/exec: about to execve */
   SYNC_PID,           /* exec child -> parent: payload: decimal pid */
+  SYNC_TRACE,         /* child -> parent: trace records (JSON lines); taken
+                       * by sync_recv itself, never returned */
 };
 
 struct sync_msg
@@ -43,7 +45,11 @@ int sync_send (int sock, uint32_t type, const char *payload, size_t len, int fd,
                casing_error_t *err);
 /* Send an error record; best effort (the peer may be gone). */
 void sync_send_error (int sock, const casing_error_t e);
-/* 1: a message; 0: EOF; < 0: error. */
+/* Hand our trace records (src/core/trace.h) to the process at the other
+ * end; nothing when tracing is off or nothing was recorded. */
+void sync_send_trace (int sock);
+/* 1: a message; 0: EOF; < 0: error.  SYNC_TRACE records are passed to
+ * trace_write_records() on the way. */
 int sync_recv (int sock, struct sync_msg *m, casing_error_t *err);
 /* Receive a message of `type`: a SYNC_ERROR becomes *err, EOF becomes
  * "`what`: the container process exited before ...". */

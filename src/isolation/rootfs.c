@@ -10,6 +10,7 @@
 #include "isolation_internal.h"
 #include "core/log.h"
 #include "core/syscalls.h"
+#include "core/trace.h"
 #include "core/utils.h"
 
 int
@@ -204,8 +205,13 @@ rootfs_prepare (struct rootfs_context *ctx, casing_error_t *err)
   if (! has_dev && mount_default_dev (ctx, err) < 0)
     return -1;
   for (size_t i = 0; i < c->mounts_len; i++)
-    if (mounts_do_one (ctx, i, err) < 0)
-      return -1;
+    {
+      TRACE_START (t);
+      int r = mounts_do_one (ctx, i, err);
+      TRACE_STEP (t, "mount", 2, c->mounts[i].destination);
+      if (r < 0)
+        return -1;
+    }
   if (devices_setup_dev (ctx, ! dev_is_bind, err) < 0 || devices_create_config (ctx, err) < 0)
     return -1;
   return masked_paths_prepare (ctx, err);

@@ -151,10 +151,41 @@ def print_table(summary):
               % (c["wall_median_ms"] - ro["wall_median_ms"], c["cpu_median_ms"] - ro["cpu_median_ms"]))
 
 
+def trace_breakdown(bundle, rounds):
+    """Median duration of each step of `casing --trace` over `rounds` runs
+    (src/core/trace.h): where the time of a run goes."""
+    root = tempfile.mkdtemp(prefix="casing-bench-root-")
+    trace = os.path.join(root, "trace.jsonl")
+    per_step, order = {}, []
+    try:
+        for i in range(rounds):
+            if os.path.exists(trace):
+                os.unlink(trace)
+            subprocess.run([CASING, "--trace", trace, "--root", root, "run", "--bundle", bundle.path,
+                            "trace-%d-%d" % (os.getpid(), i)], check=True, stdout=subprocess.DEVNULL)
+            with open(trace) as f:
+                for line in f:
+                    r = json.loads(line)
+                    if r["level"] > 1:
+                        continue
+                    key = (r["proc"], r["level"], r["step"])
+                    if key not in per_step:
+                        order.append(key)
+                    per_step.setdefault(key, []).append(r["dur_us"])
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    print("\nper-step breakdown of `casing run` (median of %d runs; level 1 steps are inside the one above)" % rounds)
+    print("%-14s %-24s %10s" % ("process", "step", "median us"))
+    for key in order:
+        proc, level, step = key
+        print("%-14s %-24s %10d" % (proc, ("  " * level) + step, statistics.median(per_step[key])))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("-n", "--rounds", type=int, default=40)
     ap.add_argument("--json", help="also write the figures there")
+    ap.add_argument("--trace", action="store_true", help="also print casing's per-step breakdown")
     ap.add_argument("runtimes", nargs="*", help="casing, crun, runc or paths (default: all found)")
     a = ap.parse_args()
     enter_private_mount_namespace()
@@ -176,6 +207,8 @@ def main():
             bundle.config["ociVersion"] = "1.0.2"  # crun 1.8 refuses newer versions
             bundle.save()
             summary = summarize(bench(runtimes, bundle, a.rounds + 1))
+            if a.trace:
+                trace_breakdown(bundle, max(5, a.rounds // 4))
         finally:
             shutil.rmtree(work, ignore_errors=True)
     finally:
