@@ -100,7 +100,15 @@ run_create_hooks (struct container_child_ctx *ctx, casing_error_t *err)
 {
   struct sync_msg m = { .fd = -1 };
   cleanup_free char *state = NULL;
+  size_t n_pre, n_runtime, n_container;
 
+  /* Without such hooks, no round trip to the parent (joining a pid
+   * namespace, the state is kept for a seccomp agent). */
+  hooks_of_kind (ctx->config, HOOK_PRESTART, &n_pre);
+  hooks_of_kind (ctx->config, HOOK_CREATE_RUNTIME, &n_runtime);
+  hooks_of_kind (ctx->config, HOOK_CREATE_CONTAINER, &n_container);
+  if (n_pre + n_runtime + n_container == 0 && ctx->pid_ns_fd < 0)
+    return 0;
   if (sync_send (ctx->sync_fd, SYNC_RUN_HOOKS, NULL, 0, -1, err) < 0)
     return -1;
   if (sync_expect (ctx->sync_fd, SYNC_HOOKS_DONE, &m, "createRuntime hooks", err) < 0)

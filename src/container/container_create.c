@@ -366,14 +366,17 @@ finish_parent_setup (struct create_job *j, casing_error_t *err)
 {
   const oci_linux *l = j->config->linux_;
 
-  if (cgroup_manager_apply (j->cgroup, l ? l->resources : NULL, err) < 0)
-    return -1;
   if (config_has_namespace (j->config, "user")
       && userns_write_mappings (j->pid, j->config, err) < 0)
     return -1;
   if (netdevices_move (j->pid, j->config, err) < 0)
     return -1;
-  return sync_send (j->sync_fd, SYNC_PARENT_DONE, NULL, 0, -1, err);
+  if (sync_send (j->sync_fd, SYNC_PARENT_DONE, NULL, 0, -1, err) < 0)
+    return -1;
+  /* The limits while the init sets up (it is in the cgroup already): they
+   * are in place before it reports ready, long before the container's
+   * program runs. */
+  return cgroup_manager_apply (j->cgroup, l ? l->resources : NULL, err);
 }
 
 static int
