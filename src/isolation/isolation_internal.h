@@ -124,7 +124,17 @@ int proc_mount_for_pidns (int pidns_fd, const char *data, unsigned long ms_flags
                           casing_error_t *err);
 int mount_set_attrs (int fd, bool recursive, uint64_t set, uint64_t clr, uint64_t propagation,
                      const char *what, casing_error_t *err);
-/* Bind `source_fd` (any fd) onto `target_fd`, optionally read-only. */
+/* A detached copy of the mount tree at dirfd/path ("" for dirfd itself),
+ * taken out of the source's peer group: `propagation` is MS_PRIVATE or
+ * MS_SLAVE.  Every bind of the runtime is made from one. */
+int mount_clone_tree (int dirfd, const char *path, bool recursive, uint64_t propagation, const char *what,
+                      casing_error_t *err);
+/* What isolating the rootfs from the host gives the container's mounts
+ * (rootfs.c): MS_SLAVE for a "shared" or "slave" rootfsPropagation, else
+ * MS_PRIVATE. */
+uint64_t rootfs_isolation_propagation (const oci_config *c);
+/* Bind `source_fd` (any fd) onto `target_fd`, optionally read-only (the
+ * copy is a slave: nothing mounted below it propagates back). */
 int mount_bind_fd (int source_fd, int target_fd, bool recursive, uint64_t attr_set,
                    const char *what, casing_error_t *err);
 /* Mount a filesystem with mount(2) on the O_PATH fd's /proc/self/fd link,

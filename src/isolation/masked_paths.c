@@ -76,9 +76,9 @@ masked_paths_prepare (struct rootfs_context *ctx, casing_error_t *err)
   ctx->null_trees_len = n;
   for (size_t i = 0; i < n; i++)
     {
-      ctx->null_trees[i] = open_tree (src, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+      ctx->null_trees[i] = mount_clone_tree (src, "", false, MS_SLAVE, "`/dev/null` for maskedPaths", err);
       if (ctx->null_trees[i] < 0)
-        return casing_error_errno (err, "maskedPaths: clone `/dev/null`");
+        return -1;
     }
   return 0;
 }

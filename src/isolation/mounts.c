@@ -43,14 +43,37 @@ mount_set_attrs (int fd, bool recursive, uint64_t set, uint64_t clr, uint64_t pr
   return 0;
 }
 
+/* open_tree(OPEN_TREE_CLONE) copies the propagation of what it clones: a
+ * copy of a shared mount joins its peer group.  Cloned in the host's mount
+ * namespace (idmapped mounts are made there, and every mount of a
+ * container without a mount namespace), where a systemd host has "/"
+ * rshared, the copy would be a peer of the host's mount: whatever the
+ * config or the container then mounted below it would appear on the host
+ * too.  So every copy leaves its peer group at once, as `propagation`
+ * (MS_PRIVATE, or MS_SLAVE: it still receives, never sends) says; the
+ * mount's own propagation option is applied once it is attached. */
+int
+mount_clone_tree (int dirfd, const char *path, bool recursive, uint64_t propagation, const char *what,
+                  casing_error_t *err)
+{
+  cleanup_close int tree = open_tree (dirfd, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC
+                                                     | (path[0] ? 0 : AT_EMPTY_PATH)
+                                                     | (recursive ? AT_RECURSIVE : 0));
+  if (tree < 0)
+    return path[0] ? casing_error_errno (err, "%s: bind `%s`", what, path)
+                   : casing_error_errno (err, "bind %s", what);
+  if (mount_set_attrs (tree, recursive, 0, 0, propagation, what, err) < 0)
+    return -1;
+  return steal_fd (&tree);
+}
+
 int
 mount_bind_fd (int source_fd, int target_fd, bool recursive, uint64_t attr_set, const char *what,
                casing_error_t *err)
 {
-  cleanup_close int tree = open_tree (source_fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH
-                                                         | (recursive ? AT_RECURSIVE : 0));
+  cleanup_close int tree = mount_clone_tree (source_fd, "", recursive, MS_SLAVE, what, err);
   if (tree < 0)
-    return casing_error_errno (err, "bind %s", what);
+    return -1;
   if (mount_set_attrs (tree, recursive, attr_set, 0, 0, what, err) < 0)
     return -1;
   return mount_attach (tree, target_fd, what, err);
@@ -204,9 +227,11 @@ mounts_open_bind_tree (const struct rootfs_context *ctx, size_t i, casing_error_
   if (mount_options_parse (m->options, m->options_len, &o, err) < 0)
     return casing_error_prefix (err, "%s.options", what);
   mount_options_release (&o);
-  tree = open_tree (AT_FDCWD, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (o.rbind ? AT_RECURSIVE : 0));
+  /* The copy gets what the container's own mounts got from the rootfs
+   * isolation, wherever it is made (rootfs.c). */
+  tree = mount_clone_tree (AT_FDCWD, src, o.rbind, rootfs_isolation_propagation (ctx->config), what, err);
   if (tree < 0)
-    return casing_error_errno (err, "%s: bind `%s`", what, src);
+    return -1;
   if ((o.idmap || m->uid_mappings_len || m->gid_mappings_len)
       && idmap_tree (ctx, m, tree, o.ridmap, what, err) < 0)
     return -1;
@@ -274,12 +299,13 @@ userns_fallback_source (const char *type)
 
 /* 1 on success: the mount is the host's, not a new one. */
 static int
-bind_host_instead (const char *host, const struct mount_options *o, int target_fd, const char *what,
-                   casing_error_t *err)
+bind_host_instead (const struct rootfs_context *ctx, const char *host, const struct mount_options *o,
+                   int target_fd, const char *what, casing_error_t *err)
 {
-  cleanup_close int tree = open_tree (AT_FDCWD, host, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+  cleanup_close int tree = mount_clone_tree (AT_FDCWD, host, true, rootfs_isolation_propagation (ctx->config),
+                                             what, err);
   if (tree < 0)
-    return casing_error_errno (err, "%s: bind `%s`", what, host);
+    return -1;
   if (mount_set_attrs (tree, true, mount_options_ms_to_attr (o->ms_flags), 0, 0, what, err) < 0)
     return -1;
   return mount_attach (tree, target_fd, what, err) < 0 ? -1 : 1;
@@ -297,7 +323,7 @@ do_fs_mount (struct rootfs_context *ctx, const oci_mount *m, const struct mount_
     return mount_fs_on_fd (NULL, NULL, MS_REMOUNT | flags | (mount_is_bind (m, o) ? MS_BIND : 0), data,
                            target_fd, what, err);
   if (host && ctx->has_userns && strcmp (m->type, "sysfs") == 0 && ! ctx->has_netns)
-    return bind_host_instead (host, o, target_fd, what, err);
+    return bind_host_instead (ctx, host, o, target_fd, what, err);
   if (ctx->pid_ns_fd >= 0 && strcmp (m->type, "proc") == 0)
     return proc_mount_for_pidns (ctx->pid_ns_fd, data, flags, target_fd, what, err);
   if (mount_fs_on_fd (m->source ? m->source : m->type, m->type, flags, data, target_fd, what, err) == 0)
@@ -309,7 +335,7 @@ do_fs_mount (struct rootfs_context *ctx, const oci_mount *m, const struct mount_
   if (host && ctx->has_userns && err && *err && (*err)->status == EPERM)
     {
       log_debug ("%s: %s; binding the host's `%s` instead", what, (*err)->msg, host);
-      return bind_host_instead (host, o, target_fd, what, err);
+      return bind_host_instead (ctx, host, o, target_fd, what, err);
     }
   if (strcmp (m->type, "proc") == 0 && ctx->has_userns && err && *err && (*err)->status == EPERM)
     return casing_error_prefix (err, "%s: the pid namespace must belong to the container's user "

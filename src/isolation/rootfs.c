@@ -87,23 +87,34 @@ rootfs_propagation (const oci_config *c)
   return c->linux_ ? c->linux_->rootfs_propagation : NULL;
 }
 
+uint64_t
+rootfs_isolation_propagation (const oci_config *c)
+{
+  const char *p = rootfs_propagation (c);
+  uint64_t f;
+  bool rec;
+
+  if (p && mount_propagation_parse (p, &f, &rec) == 0 && (f == MS_SHARED || f == MS_SLAVE))
+    return MS_SLAVE;
+  return MS_PRIVATE;
+}
+
 /* Nothing we mount may propagate to the host: every mount below `target`
  * becomes a slave (events still come in from the host, as "shared"/"slave"
  * ask) or private.  With a mount namespace of its own, `target` is "/",
  * before anything is mounted; in the runtime's namespace it is only the
- * rootfs, once bound on itself (the host's "/" is not ours to change). */
+ * rootfs, once bound on itself (the host's "/" is not ours to change).
+ * Copies of host mounts made elsewhere get the same (mount_clone_tree). */
 static int
 isolate_from_host (const oci_config *c, const char *target, casing_error_t *err)
 {
   const char *p = rootfs_propagation (c);
-  unsigned long flag = MS_PRIVATE;
+  unsigned long flag = rootfs_isolation_propagation (c);
   uint64_t f;
   bool rec;
 
   if (p && mount_propagation_parse (p, &f, &rec) < 0)
     return casing_error_set (err, EINVAL, "linux.rootfsPropagation: unknown value `%s`", p);
-  if (p && (f == MS_SHARED || f == MS_SLAVE))
-    flag = MS_SLAVE;
   if (mount (NULL, target, NULL, MS_REC | flag, NULL) < 0)
     return casing_error_errno (err, "make `%s` %s", target, flag == MS_SLAVE ? "rslave" : "rprivate");
   return 0;

@@ -42,13 +42,40 @@ def bind(dest, source, *options):
 
 
 def host_mounts():
-    """The host's mount table as a multiset of (mount point, fs type, root)."""
+    """The host's mount table as a multiset of (mount point, fs type, root).
+    The host is the suite's own mount namespace, where every mount is
+    shared (conftest.host_namespace): this process's."""
     out = []
-    with open("/proc/1/mountinfo") as f:
+    with open("/proc/self/mountinfo") as f:
         for line in f:
             left, _, right = line.partition(" - ")
             fields = left.split()
             out.append((fields[4], right.split()[0], fields[3]))
+    return out
+
+
+def host_peer_groups():
+    """The peer groups (shared:N) of the host's mounts; asserts that "/" is
+    shared, as the suite's namespace makes it (else a propagation leak
+    could not show)."""
+    groups, root_shared = set(), False
+    with open("/proc/self/mountinfo") as f:
+        for line in f:
+            fields = line.partition(" - ")[0].split()
+            tags = [t for t in fields[6:] if t.startswith("shared:")]
+            groups.update(int(t.split(":")[1]) for t in tags)
+            root_shared = root_shared or (fields[4] == "/" and bool(tags))
+    assert root_shared, "the host namespace's / is not shared (conftest.host_namespace)"
+    return groups
+
+
+def peer_groups_of(mountinfo_text, mount_point):
+    """The shared:N peer groups of the mounts at MOUNT_POINT in a mountinfo."""
+    out = set()
+    for line in mountinfo_text.splitlines():
+        fields = line.partition(" - ")[0].split()
+        if len(fields) > 4 and fields[4] == mount_point:
+            out.update(int(t.split(":")[1]) for t in fields[6:] if t.startswith("shared:"))
     return out
 
 
