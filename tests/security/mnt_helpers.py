@@ -108,6 +108,11 @@ class HostFile:
         os.chmod(path, mode)
         self.snapshot = self._look()
 
+    def chown(self, uid, gid):
+        """Give the file to another owner (it becomes the snapshot)."""
+        os.chown(self.path, uid, gid)
+        self.snapshot = self._look()
+
     def _look(self):
         st = os.lstat(self.path)
         with open(self.path, "rb") as f:

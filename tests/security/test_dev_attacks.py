@@ -120,9 +120,17 @@ def test_device_node_chmod_race(casing, tmpdir_path, profile):
 
 # ---- maskedPaths with the image's (or another container's) /dev/null ----
 
-@pytest.mark.parametrize("profile", PROFILES)
-@pytest.mark.parametrize("dev", ["bind", "tmpcopyup"])
-@pytest.mark.parametrize("null", ["symlink", "file", "missing"])
+# The image's /dev (bound, or copied to a tmpfs) and its null, per
+# profile.  Not run, as no attack: a null missing from a /dev copied to a
+# tmpfs (the runtime puts its own 1:3 node there), and in a user namespace
+# any copied /dev (the runtime binds the host's node over the image's file
+# and refuses its symlink, both before masking).
+IMAGE_NULLS = [(profile, dev, null) for profile in PROFILES for dev in ("bind", "tmpcopyup")
+               for null in ("symlink", "file", "missing")
+               if dev == "bind" or (null != "missing" and profile != "userns")]
+
+
+@pytest.mark.parametrize("profile,dev,null", IMAGE_NULLS)
 def test_masked_paths_ignore_image_dev_null(casing, bundle, tmpdir_path, core_pattern_guard, profile, dev,
                                             null):
     """CVE-2025-31133: the image's /dev/null is a symlink to a file that

@@ -13,16 +13,17 @@ attacker-controlled source: a host directory ends up in the victim.
 Both path resolvers are attacked: openat2(RESOLVE_IN_ROOT) and the
 component-by-component walk used without it."""
 import os
+import subprocess
 import time
 
 import pytest
 
-from mnt_helpers import (PROFILES, HostFile, apply_profile, attacker_container, bind, gained_mounts,
-                         host_mounts, install, new_bundle, run_victim, tree_snapshot)
+from mnt_helpers import (PROFILES, USERNS_HOST_ID, HostFile, apply_profile, attacker_container, bind,
+                         gained_mounts, host_mounts, install, new_bundle, run_victim, tree_snapshot)
 
 RESOLVERS = ["openat2", "walk"]
 ROUNDS = 25
-COPYUP_ROUNDS = 40
+COPYUP_ROUNDS = 80
 
 
 def resolver_env(resolver):
@@ -135,13 +136,17 @@ def test_tmpfs_destination_exchange_stays_in_root(casing, tmpdir_path, volumes, 
 
 @pytest.mark.parametrize("resolver", RESOLVERS)
 def test_file_destination_exchange_never_binds_host_file(casing, tmpdir_path, volumes, resolver):
-    """A file bind at /shared/x/f while x is swapped with a symlink to `/`:
-    the host's own files (here a host file named by the same path as the
-    destination inside the victim) must keep their content."""
+    """Four file binds at /shared/x/f while x is swapped with a symlink to a
+    host directory holding a file `f`.  A bind that followed the symlink
+    covers that host file in the victim's mount namespace only (it goes
+    with the old root at pivot_root: the host file itself never changes),
+    so it shows as a bind missing from the victim's mount table.  Each
+    created victim, seen from the host, must hold all four binds of the
+    source, inside its root."""
+    from isolation_helpers import created
     src = os.path.join(tmpdir_path, "bindsrc")
     with open(src, "w") as f:
         f.write("from-the-config\n")
-    # The destination through the symlink names a host file of that path.
     host_target_dir = os.path.join(volumes["hostpath"], "filedest")
     os.makedirs(host_target_dir)
     host_file = os.path.join(host_target_dir, "f")
@@ -151,17 +156,24 @@ def test_file_destination_exchange_never_binds_host_file(casing, tmpdir_path, vo
     vb.config["mounts"].append(bind("/shared", volumes["shared"]))
     vb.config["mounts"] += [bind("/shared/x/f", src) for _ in range(4)]
     before = host_mounts()
-    outs = {}
+    counts = {}
     with start_swapper(casing, tmpdir_path, volumes, host_target_dir):
-        for _ in range(ROUNDS):
-            r = run_victim(casing, vb, ["sh", "-c", "cat /shared/x/f %s/f 2>/dev/null; true"
-                                        % host_target_dir], env=resolver_env(resolver))
-            key = " ".join(r.stdout.split()) if r.returncode == 0 else "refused"
-            outs[key] = outs.get(key, 0) + 1
-    print("file exchange (%s): %r" % (resolver, outs))
+        for _ in range(15):
+            try:
+                with created(casing, vb, env=resolver_env(resolver)) as pid:
+                    with open("/proc/%d/mountinfo" % pid) as f:
+                        text = f.read()
+            except AssertionError as e:  # refused to create: fine, counted
+                counts["refused"] = counts.get("refused", 0) + 1
+                print("refused:", str(e)[:200])
+                continue
+            binds = [line.split()[4] for line in text.splitlines() if line.split()[3].endswith("/bindsrc")]
+            counts[len(binds)] = counts.get(len(binds), 0) + 1
+    print("file exchange (%s): binds of the source per victim: %r" % (resolver, counts))
     with open(host_file) as f:
         assert f.read() == "host-file\n"
-    assert not any("host-file" in k for k in outs), outs  # never visible in the victim
+    assert set(counts) - {"refused"} <= {4}, counts
+    assert counts.get(4, 0) > 0, counts  # victims were created
     assert gained_mounts(before, [tmpdir_path]) == []
 
 
@@ -203,10 +215,20 @@ def test_tmpcopyup_destination_exchange_never_chmods_host(casing, tmpdir_path, v
     volume; there it replaces the big file being copied with a symlink to a
     host file, so that setting the copy's mode by name chmods the host file
     to 04777.  The host file's mode must never change, and the copy must
-    only ever go to the new tmpfs: the volume's y/t stays empty."""
+    only ever go to the new tmpfs: the volume's y/t stays empty.
+
+    userns: the attacker runs with the victim's mapping, and the volume
+    and the host file belong to the mapped root (host uid 100000), so that
+    the runtime's user (the victim's root) could chmod the host file, and
+    only the runtime's own checks stand in the way."""
     victim = HostFile(os.path.join(tmpdir_path, "host-victim"), mode=0o600)
     att = new_bundle(tmpdir_path, "attacker")
     install(att, "mnt_copyup_race")
+    if profile == "userns":
+        apply_profile(att, "userns")
+        victim.chown(USERNS_HOST_ID, USERNS_HOST_ID)
+        subprocess.run(["chown", "-R", "%d:%d" % (USERNS_HOST_ID, USERNS_HOST_ID), volumes["shared"]],
+                       check=True)
     vb = new_bundle(tmpdir_path, "victim")
     vb.config["mounts"].append(bind("/shared", volumes["shared"]))
     vb.config["mounts"].append({"destination": "/shared/x/t", "type": "tmpfs", "source": "tmpfs",
