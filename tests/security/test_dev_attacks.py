@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from mnt_helpers import (PROFILES, HostFile, apply_profile, attacker_container, bind,
+from mnt_helpers import (PROFILES, USERNS_HOST_ID, HostFile, apply_profile, attacker_container, bind,
                          gained_mounts, host_mounts, install, new_bundle, run_victim, run_victim_bounded,
                          tree_snapshot)
 
@@ -80,7 +80,16 @@ def test_device_node_chmod_race(casing, tmpdir_path, profile):
     """linux.devices puts a node in a volume shared with another container,
     which swaps it (RENAME_EXCHANGE) with a symlink to a host file.  The
     runtime, still in the host's root when it creates devices, must never
-    chmod or chown through that symlink."""
+    chmod or chown through that symlink.
+
+    userns: mknod is not allowed there, so the runtime binds the host's
+    node of the same path.  The volume is at the same path in the victim
+    as on the host, so that path is the attacker's node (or its symlink)
+    on both sides; the host file belongs to the mapped root (host uid
+    100000), which could write it.  The host's node must be checked to be
+    the device before it is bound (else the container gets the host file
+    at the device's path: it writes there after each create), and the
+    target must be the node, never what a symlink names."""
     shared = os.path.join(tmpdir_path, "shared")
     d = os.path.join(shared, "d")
     os.makedirs(d)
@@ -94,19 +103,20 @@ def test_device_node_chmod_race(casing, tmpdir_path, profile):
     attacker = new_bundle(tmpdir_path, "attacker")
     install(attacker, "mnt_swap")
     vb = new_bundle(tmpdir_path, "victim")
-    vb.config["mounts"].append(bind("/shared", shared))
-    vb.config["linux"]["devices"] = [{"path": "/shared/d/node", "type": "c", "major": 1, "minor": 3,
+    dest = shared if profile == "userns" else "/shared"
+    vb.config["mounts"].append(bind(dest, shared))
+    vb.config["linux"]["devices"] = [{"path": dest + "/d/node", "type": "c", "major": 1, "minor": 3,
                                       "fileMode": 0o666, "uid": 0, "gid": 0}]
     apply_profile(vb, profile)
+    if profile == "userns":
+        victim.chown(USERNS_HOST_ID, USERNS_HOST_ID)
     before = host_mounts()
     created = refused = 0
     with attacker_container(casing, attacker, shared,
                             ["/bin/mnt_swap", "/shared/d", "node", "node.lnk", "../STOP", "60"], "STOP"):
-        # Without the fix the host file was chmod'ed within ~20 creates.  In
-        # a user namespace the runtime binds the host's node of the same
-        # path instead (there is none: refused at once), so fewer tries.
-        for _ in range(10 if profile == "userns" else 100):
-            r = run_victim(casing, vb, ["true"])
+        # Without the fix the host file was chmod'ed within ~20 creates.
+        for _ in range(40 if profile == "userns" else 100):
+            r = run_victim(casing, vb, ["sh", "-c", "echo PWNED 2>/dev/null > %s/d/node; true" % dest])
             if r.returncode == 0:
                 created += 1
             else:
@@ -115,6 +125,7 @@ def test_device_node_chmod_race(casing, tmpdir_path, profile):
                 break
     print("device race (%s): %d created, %d refused" % (profile, created, refused))
     assert victim.changes() == {}, "the host file was changed through the swapped symlink"
+    assert created > 0  # the race ran
     assert gained_mounts(before, [tmpdir_path]) == []
 
 
