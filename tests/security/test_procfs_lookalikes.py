@@ -87,7 +87,11 @@ def test_sysctl_over_host_file(casing, bundle, tmpdir_path, profile):
 def test_uid_map_over_host_files(casing, bundle, tmpdir_path):
     """User namespace: host files bound over /proc/self/{uid_map,gid_map,
     setgroups}.  The runtime writes the maps of the container's process
-    from outside; the files stay as they were and the mapping is real."""
+    from outside; the files stay as they were and the mapping is real.
+
+    A guard against a redesign only: the parent writes the maps from the
+    host's mount namespace before the child mounts anything, so no
+    weakening of today's code can make these binds take the writes."""
     victims = {n: HostFile(os.path.join(tmpdir_path, "host-" + n), b"", 0o666)
                for n in ("uid_map", "gid_map", "setgroups")}
     for n, v in victims.items():

@@ -69,14 +69,21 @@ def test_ptrace_exec(copy_casing, bundle, tmpdir_path, host_secret, monkeypatch,
 def test_ptrace_container_init(copy_casing, bundle, tmpdir_path, host_secret, monkeypatch, caps):
     """Containers that join the spy's pid namespace (default capabilities):
     their init is the runtime until execve, set up in a mount namespace
-    that starts as a copy of the host's."""
+    that starts as a copy of the host's.  With a user namespace, the peers
+    join the spy's too (as a pod's containers do): in another one the
+    kernel alone would keep the spy out, whatever casing does."""
     monkeypatch.chdir(tmpdir_path)
     cid = start_spy(copy_casing, bundle, host_secret, caps)
+    spy_pid = copy_casing.state(cid)["pid"]
     peer = Bundle(os.path.join(tmpdir_path, "peer"))
     peer.config["root"]["path"] = bundle.rootfs
-    add_namespace(peer, "pid", "/proc/%d/ns/pid" % copy_casing.state(cid)["pid"])
+    add_namespace(peer, "pid", "/proc/%d/ns/pid" % spy_pid)
+    if caps == "userns":
+        add_namespace(peer, "user", "/proc/%d/ns/user" % spy_pid)
     peer.set_args("true").save()
+    ran = 0
     for _ in range(5):
-        copy_casing.run("run", "-d", "-b", peer.path, unique_id("peer"), timeout=30)
+        ran += copy_casing.run("run", "-d", "-b", peer.path, unique_id("peer"), timeout=30).returncode == 0
     found, text = findings(bundle, host_secret, tmpdir_path)
+    assert ran > 0, "no peer container ran"
     assert not found, "\n".join(found) + "\n\n" + text

@@ -213,6 +213,40 @@ pid_watch_init (struct pid_watch *w)
   return 0;
 }
 
+/* Pids a check of the kernel refused once, tried again at every scan while
+ * they live: a process that enters a container changes its credentials as
+ * it goes (it may join our user namespace only after it appeared). */
+#define RETRY_MAX 64
+
+struct retry_list
+{
+  pid_t pid[RETRY_MAX];
+  int n;
+};
+
+ATTACK_FN void
+retry_add (struct retry_list *r, pid_t pid)
+{
+  if (r->n < RETRY_MAX)
+    r->pid[r->n++] = pid;
+}
+
+/* FN returns true once done with the pid (whatever the outcome); a pid
+ * that exited is dropped. */
+ATTACK_FN void
+retry_scan (struct retry_list *r, bool (*fn) (pid_t pid, void *data), void *data)
+{
+  for (int i = 0; i < r->n;)
+    {
+      char path[32];
+      snprintf (path, sizeof path, "/proc/%d", (int) r->pid[i]);
+      if (access (path, F_OK) != 0 || fn (r->pid[i], data))
+        r->pid[i] = r->pid[--r->n];
+      else
+        i++;
+    }
+}
+
 /* ---- trying to reach the host from a directory handle ---- */
 
 ATTACK_FN ssize_t

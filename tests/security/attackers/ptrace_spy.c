@@ -17,6 +17,7 @@ struct spy
 {
   long seen, denied, seized;
   struct stat own_root;
+  struct retry_list retry;
 };
 
 static void
@@ -118,19 +119,15 @@ inspect (struct spy *s, pid_t pid)
     closedir (dir);
 }
 
-static void
-spy_on (pid_t pid, void *data)
+/* true when done with PID: seized, or refused for good. */
+static bool
+seize (pid_t pid, void *data)
 {
   struct spy *s = data;
   int st;
 
-  s->seen++;
   if (ptrace (PTRACE_SEIZE, pid, 0, 0) < 0)
-    {
-      if (s->denied++ < 3)
-        report ("ptrace_spy: PTRACE_SEIZE %d: %s", (int) pid, strerror (errno));
-      return;
-    }
+    return errno != EPERM && errno != EACCES;
   s->seized++;
   /* Everything about the first few; only the capabilities after that. */
   if (ptrace (PTRACE_INTERRUPT, pid, 0, 0) == 0 && waitpid (pid, &st, __WALL) == pid && WIFSTOPPED (st))
@@ -141,6 +138,20 @@ spy_on (pid_t pid, void *data)
         report_status (pid);
     }
   ptrace (PTRACE_DETACH, pid, 0, 0);
+  return true;
+}
+
+static void
+spy_on (pid_t pid, void *data)
+{
+  struct spy *s = data;
+
+  s->seen++;
+  if (seize (pid, s))
+    return;
+  if (s->denied++ < 3)
+    report ("ptrace_spy: PTRACE_SEIZE %d: %s (trying again while it lives)", (int) pid, strerror (errno));
+  retry_add (&s->retry, pid);
 }
 
 int
@@ -159,6 +170,7 @@ main (int argc, char **argv)
   for (long i = 0; now_s () < deadline; i++)
     {
       pid_watch_scan (&w, spy_on, &s);
+      retry_scan (&s.retry, seize, &s);
       if (i % 256 == 0 && stop_requested ())
         break;
     }
