@@ -270,6 +270,64 @@ def test_console_symlink_in_image(casing, bundle, tmpdir_path, core_pattern_guar
         assert "PWNED/dev/console write=ok" in out, out
 
 
+@pytest.mark.parametrize("profile", ["default", "userns"])
+def test_console_pts_swapped_by_other_container(casing, tmpdir_path, profile):
+    """CVE-2025-52565 itself: the victim's /dev is a volume another
+    container shares, and that container keeps exchanging `pts` with a
+    symlink to /hostdir while the victim (process.terminal on) is created
+    again and again.  /hostdir is a bound host directory, read-only
+    (readonlyPaths), whose files are named as the ptys are (standing for
+    /proc/sys/kernel/core_pattern).  A runtime that binds the pty by its
+    name (/dev/pts/N) binds /hostdir/N on /dev/console, rw, before the
+    read-only paths are applied: the container then writes to the host
+    file through /dev/console.  Bound from the pty's fd, /dev/console is
+    always the pty."""
+    shared = os.path.join(tmpdir_path, "shared")
+    hostdir = os.path.join(tmpdir_path, "hostdir")
+    for d in (shared, os.path.join(shared, "pts"), hostdir):
+        os.makedirs(d)
+        os.chmod(d, 0o777)
+    os.symlink("/hostdir", os.path.join(shared, "pts.lnk"))
+    os.symlink("pts/ptmx", os.path.join(shared, "ptmx"))
+    os.mknod(os.path.join(shared, "null"), 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    for n in range(256):
+        with open(os.path.join(hostdir, str(n)), "w") as f:
+            f.write("host file %d\n" % n)
+        os.chmod(os.path.join(hostdir, str(n)), 0o600)
+    attacker = new_bundle(tmpdir_path, "attacker")
+    install(attacker, "mnt_swap")
+    vb = new_bundle(tmpdir_path, "victim")
+    install(vb, "dev_probe")
+    vb.config["mounts"] = [bind("/dev", shared)] + [m for m in vb.config["mounts"] if m["destination"] != "/dev"]
+    vb.config["mounts"].append(bind("/hostdir", hostdir))
+    vb.config["linux"]["readonlyPaths"].append("/hostdir")
+    apply_profile(vb, profile)
+    if profile == "userns":  # the container's root could write them through a rw bind
+        subprocess.run(["chown", "-R", "%d:%d" % (USERNS_HOST_ID, USERNS_HOST_ID), hostdir], check=True)
+    before_tree = tree_snapshot(hostdir)
+    before_data = {n: open(os.path.join(hostdir, n)).read() for n in os.listdir(hostdir)}
+    outcomes, reasons = {}, set()
+    with attacker_container(casing, attacker, shared,
+                            ["/bin/mnt_swap", "/shared", "pts", "pts.lnk", "STOP", "120"], "STOP"):
+        for _ in range(40):
+            rc, out = run_on_terminal(casing, vb, ["/bin/sh", "-c", "dev_probe stat /dev/console; "
+                                                   "dev_probe write PWNED /dev/console"])
+            console = parse_probe(out).get("/dev/console", {}).get("stat", "?") if rc == 0 else "refused"
+            kind = "pty" if console.startswith("c:136:") else console
+            outcomes[kind] = outcomes.get(kind, 0) + 1
+            if kind == "refused":
+                reasons.add(out.strip()[:100])
+            elif kind != "pty":
+                print(out)
+                break
+    print("console with pts swapped (%s): %r; refused: %r" % (profile, outcomes, reasons))
+    data = {n: open(os.path.join(hostdir, n)).read() for n in os.listdir(hostdir)}
+    assert [n for n in data if data[n] != before_data.get(n)] == [], "a host file was written through /dev/console"
+    assert tree_snapshot(hostdir) == before_tree
+    assert set(outcomes) <= {"pty", "refused"}, outcomes
+    assert outcomes.get("pty", 0) > 0, outcomes  # the victim did run
+
+
 # ---- the image's /dev is a symlink to a host directory (CVE-2026-41579) ----
 
 @pytest.mark.parametrize("profile", PROFILES)
