@@ -6,9 +6,11 @@ writes may land in the symlink's target, and the pty master must never
 reach a socket the caller did not name."""
 import os
 import select
+import shutil
 import socket
 import stat
 import subprocess
+import threading
 
 import pytest
 
@@ -183,6 +185,86 @@ def test_exec_console_socket_symlink_is_refused(casing, bundle, tmpdir_path, att
     got = attacker_socket.received_fds()
     assert got == [], "the attacker's socket received the pty master"
     assert r.returncode != 0 and "console socket" in r.stderr, r
+
+
+class FdCounter:
+    """Listening sockets that accept everything, in a thread, and count the
+    fds that arrive on each (closing them)."""
+
+    def __init__(self, paths):
+        self.socks = {}
+        for name, path in paths.items():
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            s.bind(path)
+            s.listen(16)
+            self.socks[s] = name
+        self.counts = {name: 0 for name in paths}
+        self.stopped = False
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        while not self.stopped:
+            for s in select.select(list(self.socks), [], [], 0.1)[0]:
+                conn, _ = s.accept()
+                with conn:
+                    conn.settimeout(2)
+                    try:
+                        _, fds, _, _ = socket.recv_fds(conn, 4096, 4)
+                    except (OSError, socket.timeout):
+                        fds = []
+                for fd in fds:
+                    os.close(fd)
+                self.counts[self.socks[s]] += len(fds)
+
+    def close(self):
+        self.stopped = True
+        self.thread.join(5)
+        for s in self.socks:
+            s.close()
+
+
+def test_console_socket_swapped_between_check_and_connect(casing, bundle, tmpdir_path):
+    """Another user of the directory where the engine made its console
+    socket exchanges that socket, in a tight loop, with a symlink to its
+    own socket while containers are created.  A runtime that checks the
+    name (not a symlink, a socket) and then connects by name would, now and
+    then, connect to the attacker's socket; connected through the fd it
+    checked, the pty master only ever reaches the engine's socket."""
+    from attack_helpers import attacker
+    os.chmod(tmpdir_path, 0o755)
+    d = os.path.join(tmpdir_path, "sockets")
+    os.mkdir(d)
+    os.chmod(d, 0o777)  # writable by the attacker (uid 65534), not sticky
+    swap = os.path.join(tmpdir_path, "mnt_swap")
+    shutil.copy2(attacker("mnt_swap"), swap)
+    os.chmod(swap, 0o755)
+    path = os.path.join(d, "console.sock")
+    sockets = FdCounter({"engine": path, "attacker": os.path.join(d, "attacker.sock")})
+    os.symlink("attacker.sock", os.path.join(d, "console.sock.lnk"))
+    bundle.config["process"]["terminal"] = True
+    bundle.set_args("true").save()
+    swapper = subprocess.Popen([swap, d, "console.sock", "console.sock.lnk", "STOP", "120"],
+                               preexec_fn=lambda: (os.setgroups([]), os.setgid(65534), os.setuid(65534)),
+                               stdout=subprocess.PIPE, text=True)
+    outcomes = {}
+    try:
+        for _ in range(60):
+            cid = unique_id("cs")
+            r = casing.run("create", "--bundle", bundle.path, "--console-socket", path, cid, timeout=30)
+            key = "created" if r.returncode == 0 else r.stderr.strip()[:80]
+            outcomes[key] = outcomes.get(key, 0) + 1
+            casing.run("delete", "--force", cid, timeout=30)
+            if sockets.counts["attacker"]:
+                break
+    finally:
+        open(os.path.join(d, "STOP"), "w").close()
+        out, _ = swapper.communicate(timeout=30)
+        sockets.close()
+    print("console socket swapped: %r; fds received: %r; swapper: %s" % (outcomes, sockets.counts,
+                                                                          out.strip()))
+    assert sockets.counts["attacker"] == 0, "the attacker's socket received the pty master"
+    assert outcomes.get("created", 0) > 0 and sockets.counts["engine"] > 0, outcomes
 
 
 def test_console_socket_must_be_a_socket(casing, bundle, tmpdir_path):
