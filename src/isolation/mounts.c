@@ -302,8 +302,8 @@ static int
 bind_host_instead (const struct rootfs_context *ctx, const char *host, const struct mount_options *o,
                    int target_fd, const char *what, casing_error_t *err)
 {
-  cleanup_close int tree = mount_clone_tree (AT_FDCWD, host, true, rootfs_isolation_propagation (ctx->config),
-                                             what, err);
+  uint64_t isolation = rootfs_isolation_propagation (ctx->config);
+  cleanup_close int tree = mount_clone_tree (AT_FDCWD, host, true, isolation, what, err);
   if (tree < 0)
     return -1;
   if (mount_set_attrs (tree, true, mount_options_ms_to_attr (o->ms_flags), 0, 0, what, err) < 0)

@@ -298,7 +298,8 @@ def test_console_pts_swapped_by_other_container(casing, tmpdir_path, profile):
     install(attacker, "mnt_swap")
     vb = new_bundle(tmpdir_path, "victim")
     install(vb, "dev_probe")
-    vb.config["mounts"] = [bind("/dev", shared)] + [m for m in vb.config["mounts"] if m["destination"] != "/dev"]
+    vb.config["mounts"] = [bind("/dev", shared)] + [m for m in vb.config["mounts"]
+                                                    if m["destination"] != "/dev"]
     vb.config["mounts"].append(bind("/hostdir", hostdir))
     vb.config["linux"]["readonlyPaths"].append("/hostdir")
     apply_profile(vb, profile)
@@ -322,7 +323,8 @@ def test_console_pts_swapped_by_other_container(casing, tmpdir_path, profile):
                 break
     print("console with pts swapped (%s): %r; refused: %r" % (profile, outcomes, reasons))
     data = {n: open(os.path.join(hostdir, n)).read() for n in os.listdir(hostdir)}
-    assert [n for n in data if data[n] != before_data.get(n)] == [], "a host file was written through /dev/console"
+    written = [n for n in data if data[n] != before_data.get(n)]
+    assert written == [], "host files written through /dev/console: %r" % written
     assert tree_snapshot(hostdir) == before_tree
     assert set(outcomes) <= {"pty", "refused"}, outcomes
     assert outcomes.get("pty", 0) > 0, outcomes  # the victim did run

@@ -37,8 +37,8 @@ def volume(tmpdir_path):
     for d in ("", "sub", "own", "nested"):
         os.makedirs(os.path.join(vol, d), exist_ok=True)
         os.chmod(os.path.join(vol, d), 0o777)
-    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k,mode=0777", "nested", os.path.join(vol, "nested")],
-                   check=True)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k,mode=0777", "nested",
+                    os.path.join(vol, "nested")], check=True)
     os.makedirs(os.path.join(vol, "nested", "own"))
     os.chmod(os.path.join(vol, "nested", "own"), 0o777)
     try:
