@@ -43,8 +43,9 @@ def host_namespace():
     VM's mounts are private, which would hide a propagation leak).  Made
     rprivate first, so that nothing done here reaches the machine's own
     namespace, then rshared.  Every process the tests start (casing, the
-    containers) starts from it.  The test process goes back to its own
-    namespace at the end of the session (integration tests may follow)."""
+    containers) starts from it.  The test process goes back to the
+    machine's namespace when the session ends (tests of other directories
+    collected after this suite in the same session run in the copy)."""
     cwd = os.getcwd()
     old = os.open("/proc/self/ns/mnt", os.O_RDONLY | os.O_CLOEXEC)
     _ns_call("unshare", CLONE_NEWNS)
