@@ -139,9 +139,8 @@ test_kernel (void)
   struct cgroup_host host;
   if (geteuid () != 0 || cgroup_host_detect (&host, &err) < 0 || host.v2 < 0)
     {
-      printf ("test_cgroups_devices: no root or no cgroup2: kernel part skipped\n");
       casing_error_release (&err);
-      return;
+      SKIP_TEST ("needs root and a cgroup2 hierarchy");
     }
   struct cgroup_hierarchy *h = &host.h[host.v2];
   struct cgroup_dir d = { .h = h, .fd = -1 };
@@ -190,10 +189,10 @@ test_kernel (void)
 int
 main (void)
 {
-  test_defaults ();
-  test_config_rules ();
-  test_later_rule_wins ();
-  test_kernel ();
+  UNIT_RUN (test_defaults ());
+  UNIT_RUN (test_config_rules ());
+  UNIT_RUN (test_later_rule_wins ());
+  UNIT_RUN (test_kernel ());
   free (prog);
-  return unit_report ("test_cgroups_devices");
+  return unit_done ("test_cgroups_devices");
 }

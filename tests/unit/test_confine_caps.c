@@ -7,7 +7,7 @@
 
 #include "confine/caps.h"
 #include "confine/confine.h"
-#include "confine_test.h"
+#include "unit_test.h"
 
 #define SET(arr) (char **) (arr), sizeof (arr) / sizeof (arr)[0]
 
@@ -125,7 +125,7 @@ apply_child (void *arg)
   CHECK (status_mask ("CapEff") == c->eff);
   CHECK (status_mask ("CapBnd") == c->bnd);
   CHECK (status_mask ("CapAmb") == c->amb);
-  if (test_failures)
+  if (unit_failures)
     fprintf (stderr, "  Inh %016" PRIx64 " Prm %016" PRIx64 " Eff %016" PRIx64 " Bnd %016" PRIx64 " Amb %016" PRIx64
                      "\n",
              status_mask ("CapInh"), status_mask ("CapPrm"), status_mask ("CapEff"), status_mask ("CapBnd"),
@@ -151,10 +151,7 @@ test_apply (void)
   struct apply_case c;
 
   if (geteuid () != 0)
-    {
-      printf ("skipping capability application tests: not root\n");
-      return;
-    }
+    SKIP_TEST ("needs root");
   /* config.md's example. */
   c = (struct apply_case) { &spec_example, three, three, B (CAP_AUDIT_WRITE) | B (CAP_KILL), three,
                             B (CAP_NET_BIND_SERVICE), false };
@@ -198,8 +195,8 @@ inheritable_leak_child (void *arg)
 int
 main (void)
 {
-  test_names ();
-  test_unnamed_capability ();
+  UNIT_RUN (test_names ());
+  UNIT_RUN (test_unnamed_capability ());
 #ifndef HAVE_LIBCAP
   {
     static const char *one[] = { "CAP_KILL" };
@@ -208,13 +205,11 @@ main (void)
     CHECK (caps_apply (&c, &err) < 0);
     CHECK_ERR (err, "capabilities requested by process.capabilities but casing was built without libcap");
     CHECK_OK (caps_apply (NULL, &err), err);
-    return test_summary ("test_confine_caps (without libcap)");
+    return unit_done ("test_confine_caps (without libcap)");
   }
 #endif
-  test_apply ();
-  if (geteuid () == 0)
-    CHECK_CHILD_OK (inheritable_leak_child, NULL);
-  if (geteuid () == 0)
-    CHECK_CHILD_OK (named_drop_error_child, NULL);
-  return test_summary ("test_confine_caps");
+  UNIT_RUN (test_apply ());
+  UNIT_RUN (child_test_as_root (inheritable_leak_child, NULL));
+  UNIT_RUN (child_test_as_root (named_drop_error_child, NULL));
+  return unit_done ("test_confine_caps");
 }

@@ -3,7 +3,7 @@
 
 #include "confine/confine.h"
 #include "confine/lsm.h"
-#include "confine_test.h"
+#include "unit_test.h"
 
 static void
 test_apparmor (void)
@@ -126,9 +126,9 @@ test_this_host (void)
 int
 main (void)
 {
-  test_apparmor ();
-  test_selinux ();
-  test_mount_label ();
-  test_this_host ();
-  return test_summary ("test_confine_lsm");
+  UNIT_RUN (test_apparmor ());
+  UNIT_RUN (test_selinux ());
+  UNIT_RUN (test_mount_label ());
+  UNIT_RUN (test_this_host ());
+  return unit_done ("test_confine_lsm");
 }

@@ -12,7 +12,7 @@
 
 #include "confine/confine.h"
 #include "confine/confine_internal.h"
-#include "confine_test.h"
+#include "unit_test.h"
 #include "core/utils.h"
 
 /* <linux/sched/types.h> clashes with <sched.h>. */
@@ -272,17 +272,14 @@ test_collect_problems (void)
 int
 main (void)
 {
-  test_collect_problems ();
-  test_rlimits ();
-  if (geteuid () == 0)
-    {
-      CHECK_CHILD_OK (user_child, NULL);
-      CHECK_CHILD_OK (user_child, (void *) 1);
-      CHECK_CHILD_OK (user_root_child, NULL);
-    }
-  test_attrs ();
-  test_mempolicy ();
-  CHECK_CHILD_OK (keyring_child, NULL);
-  CHECK_CHILD_OK (dumpable_child, NULL);
-  return test_summary ("test_confine_process");
+  UNIT_RUN (test_collect_problems ());
+  UNIT_RUN (test_rlimits ());
+  UNIT_RUN (child_test_as_root (user_child, NULL));
+  UNIT_RUN (child_test_as_root (user_child, (void *) 1));
+  UNIT_RUN (child_test_as_root (user_root_child, NULL));
+  UNIT_RUN (test_attrs ());
+  UNIT_RUN (test_mempolicy ());
+  UNIT_RUN (CHECK_CHILD_OK (keyring_child, NULL));
+  UNIT_RUN (CHECK_CHILD_OK (dumpable_child, NULL));
+  return unit_done ("test_confine_process");
 }

@@ -9,7 +9,7 @@
 #include <sys/un.h>
 
 #include "confine/confine.h"
-#include "confine_test.h"
+#include "unit_test.h"
 #include "core/utils.h"
 
 /* A pid no process has: getpgid() on it fails with ESRCH unless a rule
@@ -166,7 +166,7 @@ probe_op (void)
 {
   CHECK (getpgid_errno (current_op->match) == 77);
   CHECK (getpgid_errno (current_op->nomatch) == ESRCH);
-  if (test_failures)
+  if (unit_failures)
     fprintf (stderr, "  operator %s\n", current_op->op);
 }
 
@@ -518,7 +518,7 @@ test_load_needs_nnp (void)
   casing_error_t err = NULL;
 
   if (geteuid () != 0)
-    return;
+    SKIP_TEST ("needs root");
   CHECK_OK (seccomp_prepare (&sc, &prog, &err), err);
   if (prog)
     CHECK_CHILD_OK (eacces_child, prog);
@@ -558,10 +558,13 @@ test_before_exec (void)
 
 #ifndef HAVE_LIBCAP
   free_rules (&sc);
-  return;
+  SKIP_TEST ("built without libcap");
 #endif
   if (geteuid () != 0)
-    return;
+    {
+      free_rules (&sc);
+      SKIP_TEST ("needs root");
+    }
   rules[0].has_errno_ret = true;
   rules[0].errno_ret = 99;
   CHECK_OK (seccomp_prepare (&sc, &prog, &err), err);
@@ -586,24 +589,24 @@ main (void)
     CHECK_OK (seccomp_program_load (NULL, NULL, &err), err);
     CHECK (archs[0] == NULL && ! seccomp_built ());
     free (archs);
-    test_send_notify_fd ();
-    return test_summary ("test_confine_seccomp (without libseccomp)");
+    UNIT_RUN (test_send_notify_fd ());
+    return unit_done ("test_confine_seccomp (without libseccomp)");
   }
 #endif
-  test_errno ();
-  test_errno_default ();
-  test_duplicate_rules ();
-  test_operators ();
-  test_same_index ();
-  test_kill ("SCMP_ACT_KILL");
-  test_kill ("SCMP_ACT_KILL_PROCESS");
-  test_kill ("SCMP_ACT_KILL_THREAD");
-  test_kill ("SCMP_ACT_TRAP");
-  test_notify ();
-  test_send_notify_fd ();
-  test_bad_profiles ();
-  test_flags_archs ();
-  test_load_needs_nnp ();
-  test_before_exec ();
-  return test_summary ("test_confine_seccomp");
+  UNIT_RUN (test_errno ());
+  UNIT_RUN (test_errno_default ());
+  UNIT_RUN (test_duplicate_rules ());
+  UNIT_RUN (test_operators ());
+  UNIT_RUN (test_same_index ());
+  UNIT_RUN (test_kill ("SCMP_ACT_KILL"));
+  UNIT_RUN (test_kill ("SCMP_ACT_KILL_PROCESS"));
+  UNIT_RUN (test_kill ("SCMP_ACT_KILL_THREAD"));
+  UNIT_RUN (test_kill ("SCMP_ACT_TRAP"));
+  UNIT_RUN (test_notify ());
+  UNIT_RUN (test_send_notify_fd ());
+  UNIT_RUN (test_bad_profiles ());
+  UNIT_RUN (test_flags_archs ());
+  UNIT_RUN (test_load_needs_nnp ());
+  UNIT_RUN (test_before_exec ());
+  return unit_done ("test_confine_seccomp");
 }

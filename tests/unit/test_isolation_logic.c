@@ -206,14 +206,13 @@ test_netdevice_overlong_name (void)
   char c;
 
   if (geteuid () != 0)
-    return;
+    SKIP_TEST ("needs root");
   snprintf (host, sizeof host, "cl%d", (int) getpid () % 100000);
   snprintf (peer, sizeof peer, "cq%d", (int) getpid () % 100000);
   snprintf (cmd, sizeof cmd, "ip link add %s type veth peer name %s", host, peer);
   if (system (cmd) != 0)
     {
-      printf ("skipping the netDevices kernel test: cannot make a veth pair\n");
-      return;
+      SKIP_TEST ("cannot make a veth pair");
     }
   CHECK (pipe (ready) == 0);
   holder = fork ();
@@ -310,12 +309,12 @@ test_timens_personality_idmap (void)
 int
 main (void)
 {
-  test_normalize ();
-  test_sysctl ();
-  test_sysctl_runtime_namespaces ();
-  test_namespaces ();
-  test_netlink_attr_bounds ();
-  test_netdevice_overlong_name ();
-  test_timens_personality_idmap ();
-  return unit_report ("test_isolation_logic");
+  UNIT_RUN (test_normalize ());
+  UNIT_RUN (test_sysctl ());
+  UNIT_RUN (test_sysctl_runtime_namespaces ());
+  UNIT_RUN (test_namespaces ());
+  UNIT_RUN (test_netlink_attr_bounds ());
+  UNIT_RUN (test_netdevice_overlong_name ());
+  UNIT_RUN (test_timens_personality_idmap ());
+  return unit_done ("test_isolation_logic");
 }

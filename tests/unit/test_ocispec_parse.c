@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Every group of fields of the every-field fixtures is read into the
  * structs with the values written in the file. */
-#include "ocispec_check.h"
+#include "ocispec_fixtures.h"
 
 static void *
 parse_fixture (const char *rel, const oci_desc *d, const char *name)
@@ -13,10 +13,10 @@ parse_fixture (const char *rel, const oci_desc *d, const char *name)
 
   snprintf (path, sizeof (path), "%s/%s", test_data_dir (), rel);
   data = read_whole_file (path, &len);
-  if (!check_report (data != NULL, "fixture readable", path, 0))
+  if (!unit_check (data != NULL, "fixture readable", path, 0))
     return NULL;
-  if (!check_report (oci_parse_document (d, data, len, name, &out, &err) == 0, "fixture parses", path, 0))
-    printf ("     %s\n", err);
+  if (!unit_check (oci_parse_document (d, data, len, name, &out, &err) == 0, "fixture parses", path, 0))
+    fprintf (stderr, "     %s\n", err);
   free (err);
   free (data);
   return out;
@@ -356,7 +356,7 @@ check_rootfs_propagation (void)
                 values[i]);
       if (!CHECK (oci_config_parse_data (json, strlen (json), NULL, &c, &err) == 0))
         {
-          printf ("     %s: %s\n", values[i], err);
+          fprintf (stderr, "     %s: %s\n", values[i], err);
           free (err);
           continue;
         }
@@ -395,11 +395,11 @@ check_map_helpers (void)
 int
 main (void)
 {
-  check_config_every_field ();
-  check_nulls_are_absent ();
-  check_other_documents ();
-  check_container_process_state ();
-  check_rootfs_propagation ();
-  check_map_helpers ();
-  return check_summary ("test_ocispec_parse");
+  UNIT_RUN (check_config_every_field ());
+  UNIT_RUN (check_nulls_are_absent ());
+  UNIT_RUN (check_other_documents ());
+  UNIT_RUN (check_container_process_state ());
+  UNIT_RUN (check_rootfs_propagation ());
+  UNIT_RUN (check_map_helpers ());
+  return unit_done ("test_ocispec_parse");
 }

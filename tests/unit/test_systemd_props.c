@@ -260,10 +260,10 @@ test_props_v1 (void)
 int
 main (void)
 {
-  test_cpu_masks ();
-  test_quota ();
-  test_devices ();
-  test_props_v2 ();
-  test_props_v1 ();
-  return unit_report ("test_systemd_props");
+  UNIT_RUN (test_cpu_masks ());
+  UNIT_RUN (test_quota ());
+  UNIT_RUN (test_devices ());
+  UNIT_RUN (test_props_v2 ());
+  UNIT_RUN (test_props_v1 ());
+  return unit_done ("test_systemd_props");
 }

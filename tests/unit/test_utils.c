@@ -153,10 +153,10 @@ test_misc (void)
 int
 main (void)
 {
-  test_errors ();
-  test_numbers ();
-  test_files ();
-  test_safe_files ();
-  test_misc ();
-  return unit_report ("test_utils");
+  UNIT_RUN (test_errors ());
+  UNIT_RUN (test_numbers ());
+  UNIT_RUN (test_files ());
+  UNIT_RUN (test_safe_files ());
+  UNIT_RUN (test_misc ());
+  return unit_done ("test_utils");
 }

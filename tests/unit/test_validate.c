@@ -48,6 +48,6 @@ test_user_ids (void)
 int
 main (void)
 {
-  test_user_ids ();
-  return unit_report ("test_validate");
+  UNIT_RUN (test_user_ids ());
+  return unit_done ("test_validate");
 }
