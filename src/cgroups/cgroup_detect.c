@@ -209,14 +209,3 @@ cgroup_host_free (struct cgroup_host *host)
   host->h = NULL;
   host->n = 0;
 }
-
-int
-cgroup_detect_mode (enum cgroup_mode *mode, casing_error_t *err)
-{
-  struct cgroup_host host;
-  if (cgroup_host_detect (&host, err) < 0)
-    return -1;
-  *mode = host.mode;
-  cgroup_host_free (&host);
-  return 0;
-}

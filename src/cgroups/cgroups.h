@@ -18,13 +18,6 @@
 #include "core/error.h"
 #include "ocispec.h"
 
-enum cgroup_mode
-{
-  CGROUP_MODE_V1 = 1,     /* only v1 hierarchies */
-  CGROUP_MODE_HYBRID = 2, /* v1 controllers plus a cgroup2 mount */
-  CGROUP_MODE_V2 = 3,     /* pure unified */
-};
-
 struct cgroup_manager;
 
 struct cgroup_options
@@ -39,7 +32,6 @@ struct cgroup_options
   size_t devices_len;
 };
 
-int cgroup_detect_mode (enum cgroup_mode *mode, casing_error_t *err);
 /* linux.cgroupsPath as the systemd driver takes it (`slice:prefix:name`, a
  * scope); for `check`. */
 int cgroup_systemd_path_check (const char *path, casing_error_t *err);

@@ -123,8 +123,5 @@ bool selinux_host_enabled (void);
  * where the kernel would only say EINVAL later, from a keyring or a mount. */
 bool selinux_label_known (const char *label);
 int rlimit_from_name (const char *name); /* RLIMIT_* -> resource, or -1 */
-/* Compiled filter's verdict for a syscall (SECCOMP_RET_*), for tests. */
-uint32_t seccomp_program_simulate (const struct seccomp_program *prog, const char *syscall_name,
-                                   const uint64_t args[6]);
 
 #endif

@@ -369,17 +369,6 @@ seccomp_built (void)
   return true;
 }
 
-uint32_t
-seccomp_program_simulate (const struct seccomp_program *prog, const char *syscall_name, const uint64_t args[6])
-{
-  int nr = seccomp_syscall_resolve_name (syscall_name);
-  if (prog == NULL)
-    return SCMP_ACT_ALLOW;
-  if (nr == __NR_SCMP_ERROR)
-    return SCMP_ACT_KILL_PROCESS;
-  return seccomp_simulate (prog, nr, args);
-}
-
 #else /* ! HAVE_SECCOMP */
 
 const char **
@@ -392,15 +381,6 @@ bool
 seccomp_built (void)
 {
   return false;
-}
-
-uint32_t
-seccomp_program_simulate (const struct seccomp_program *prog, const char *syscall_name, const uint64_t args[6])
-{
-  (void) prog;
-  (void) syscall_name;
-  (void) args;
-  return 0x7fff0000U; /* SECCOMP_RET_ALLOW: no program without libseccomp */
 }
 
 int

@@ -36,8 +36,6 @@ int seccomp_prepare (const oci_seccomp *seccomp, struct seccomp_program **out, c
 void seccomp_program_free (struct seccomp_program *prog);
 const char **seccomp_known_archs (void);
 bool seccomp_built (void);
-uint32_t seccomp_program_simulate (const struct seccomp_program *prog, const char *syscall_name,
-                                   const uint64_t args[6]);
 
 /* Older <linux/seccomp.h> lack it. */
 #define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV_BIT (1U << 5)

@@ -166,7 +166,10 @@ test_devices (void)
 static const struct systemd_prop *
 find (const struct systemd_props *p, const char *name)
 {
-  return systemd_props_find (p, name);
+  for (size_t i = 0; i < p->n; i++)
+    if (strcmp (p->v[i].name, name) == 0)
+      return &p->v[i];
+  return NULL;
 }
 
 static bool
