@@ -100,7 +100,7 @@ add_runtime_problems (const oci_config *config, const char *bundle, bool systemd
 {
   struct problem_list l = { 0 };
 
-  validate_config (config, bundle, &l);
+  validate_config (config, bundle, &l, NULL);
   if (systemd)
     check_systemd_path (config, &l);
   for (size_t i = 0; i < l.len; i++)

@@ -39,7 +39,7 @@
 #include <unistd.h>
 
 #include "core/utils.h"
-#include "confine.h"
+#include "exe_protect.h"
 
 #ifndef MFD_EXEC
 #define MFD_EXEC 0x0010U

@@ -20,6 +20,7 @@
 
 #include "cgroups/cgroups.h"
 #include "confine/confine.h"
+#include "confine/exe_protect.h"
 #include "confine/lsm.h"
 #include "isolation/isolation.h"
 #include "core/log.h"
@@ -84,7 +85,8 @@ load_config (struct create_job *j, casing_error_t *err)
     return casing_error_take (err, EINVAL, msg ? msg : xstrdup ("config.json: invalid"));
   if (j->config->process == NULL || j->config->process->args_len == 0)
     return casing_error_set (err, EINVAL, "config.json: process.args must have an entry");
-  if (validate_config_for_create (j->config, j->bundle, err) < 0)
+  /* The seccomp filter is compiled there, once: it is what the init loads. */
+  if (validate_config_for_create (j->config, j->bundle, &j->seccomp, err) < 0)
     return -1;
   if (rootfs_resolve_path (j->config, j->bundle, &root, err) < 0)
     return -1;
@@ -565,7 +567,7 @@ create_steps (struct create_job *j, casing_error_t *err)
   if (load_config (j, err) < 0 || check_terminal_options (j, err) < 0)
     return -1;
   l = j->config->linux_;
-  if (l && l->seccomp && seccomp_prepare (l->seccomp, &j->seccomp, err) < 0)
+  if (l && seccomp_connect_listener (j->seccomp, l->seccomp, err) < 0)
     return -1;
   if (record_state (j, err) < 0 || create_cgroup (j, err) < 0)
     return -1;

@@ -17,8 +17,9 @@
 #include <unistd.h>
 
 #include "cgroups/cgroups.h"
-#include "confine/caps.h"
 #include "confine/confine.h"
+#include "confine/exe_protect.h"
+#include "confine/host.h"
 #include "confine/lsm.h"
 #include "core/procfs.h"
 #include "core/utils.h"
@@ -27,20 +28,6 @@
 #include "container_internal.h"
 #include "state_store.h"
 #include "sync.h"
-
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
-
-static const struct
-{
-  const char *name;
-  int flag;
-} ns_kinds[] = {
-  { "user", CLONE_NEWUSER }, { "mnt", CLONE_NEWNS },      { "uts", CLONE_NEWUTS },
-  { "ipc", CLONE_NEWIPC },   { "net", CLONE_NEWNET },     { "pid", CLONE_NEWPID },
-  { "cgroup", CLONE_NEWCGROUP }, { "time", CLONE_NEWTIME },
-};
 
 struct exec_job
 {
@@ -64,16 +51,16 @@ differing_namespaces (pid_t pid)
 {
   int flags = 0;
 
-  for (size_t i = 0; i < sizeof ns_kinds / sizeof ns_kinds[0]; i++)
+  for (size_t i = 0; i < OCI_NS_COUNT; i++)
     {
       char theirs[64], ours[64];
       struct stat a, b;
-      snprintf (theirs, sizeof theirs, "/proc/%d/ns/%s", (int) pid, ns_kinds[i].name);
-      snprintf (ours, sizeof ours, "/proc/self/ns/%s", ns_kinds[i].name);
+      snprintf (theirs, sizeof theirs, "/proc/%d/ns/%s", (int) pid, namespace_defs[i].proc_name);
+      snprintf (ours, sizeof ours, "/proc/self/ns/%s", namespace_defs[i].proc_name);
       if (stat (theirs, &a) < 0 || stat (ours, &b) < 0)
         continue;
       if (a.st_ino != b.st_ino || a.st_dev != b.st_dev)
-        flags |= ns_kinds[i].flag;
+        flags |= namespace_defs[i].flag;
     }
   return flags;
 }

@@ -11,7 +11,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "confine/confine.h"
+#include "confine/exe_protect.h"
 #include "core/utils.h"
 #include "exec_program.h"
 

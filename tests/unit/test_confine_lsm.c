@@ -2,6 +2,7 @@
 #include <errno.h>
 
 #include "confine/confine.h"
+#include "confine/host.h"
 #include "confine/lsm.h"
 #include "unit_test.h"
 
@@ -110,11 +111,9 @@ test_this_host (void)
   casing_error_t err = NULL;
 
   if (h->apparmor_enabled)
-    return;
-  /* Neither LSM is active here: a profile fails early and clearly, a
-   * label is ignored. */
-  CHECK (lsm_validate (&p, &err) < 0);
-  CHECK_ERR (err, "profile \"acme\"");
+    SKIP_TEST ("AppArmor is enabled here (tests/integration/test_lsm_apparmor.py runs there)");
+  /* Neither LSM is active here: a profile fails clearly (the validation
+   * refuses it first: test_validate), a label is ignored. */
   CHECK (lsm_set_exec_label (&p, &err) < 0);
   CHECK_ERR (err, "profile \"acme\"");
   p.apparmor_profile = NULL;

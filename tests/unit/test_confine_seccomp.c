@@ -9,6 +9,8 @@
 #include <sys/un.h>
 
 #include "confine/confine.h"
+#include "confine/host.h"
+#include "confine/names.h"
 #include "confine/seccomp_internal.h"
 #include "unit_test.h"
 #include "core/utils.h"
@@ -462,10 +464,13 @@ test_bad_profiles (void)
   CHECK (seccomp_prepare (&sc, &prog, &err) < 0);
   CHECK_ERR (err, "linux.seccomp.flags[0]: unknown flag \"SECCOMP_FILTER_FLAG_NOPE\"");
   sc.flags_len = 0;
+  /* An architecture libseccomp does not know is skipped (the validation
+   * warns): the filter cannot match it anyway. */
   sc.architectures = arch;
   sc.architectures_len = 1;
-  CHECK (seccomp_prepare (&sc, &prog, &err) < 0);
-  CHECK_ERR (err, "linux.seccomp.architectures[0]: unknown architecture \"SCMP_ARCH_PDP11\"");
+  CHECK_OK (seccomp_prepare (&sc, &prog, &err), err);
+  seccomp_program_free (prog);
+  prog = NULL;
   sc.architectures_len = 0;
   sc.default_action = "SCMP_ACT_KILL";
   sc.has_default_errno_ret = true;
@@ -496,8 +501,9 @@ test_flags_archs (void)
   CHECK (known[0] != NULL);
   free (known);
   /* All four are in Linux 5.19+. */
-  for (const char *const *f = seccomp_known_flags (); *f; f++)
+  for (const char *const *f = oci_seccomp_flags; *f; f++)
     CHECK (seccomp_flag_supported (*f));
+  CHECK (seccomp_notify_supported ());
   CHECK (! seccomp_flag_supported ("SECCOMP_FILTER_FLAG_NOPE"));
   rules[0].has_errno_ret = true;
   rules[0].errno_ret = 13;

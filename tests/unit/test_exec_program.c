@@ -10,7 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "confine/confine.h"
+#include "confine/exe_protect.h"
 #include "container/exec_program.h"
 #include "core/procfs.h"
 #include "unit_test.h"
