@@ -32,6 +32,9 @@ struct cgroup_options
   size_t devices_len;
 };
 
+/* Whether a new cgroup of this host gets no real-time runtime (v1 RT group
+ * scheduling): a real-time policy then needs linux.resources.cpu.realtimeRuntime. */
+bool cgroup_host_rt_needs_runtime (void);
 /* linux.cgroupsPath as the systemd driver takes it (`slice:prefix:name`, a
  * scope); for `check`. */
 int cgroup_systemd_path_check (const char *path, casing_error_t *err);

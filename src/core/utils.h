@@ -26,6 +26,10 @@ static inline void cleanup_closedirp (DIR **d) { if (*d) closedir (*d); }
 #define steal_pointer(pp) ({ __typeof__ (*(pp)) _p = *(pp); *(pp) = NULL; _p; })
 #define steal_fd(fdp) ({ int _fd = *(fdp); *(fdp) = -1; _fd; })
 
+/* execvp's search path when the environment has no PATH: where the
+ * container's program is looked up (and the validation's hint about it). */
+#define EXEC_DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
 void *xmalloc0 (size_t size);             /* aborts on ENOMEM, like every allocator here */
 void *xrealloc (void *p, size_t size);
 char *xstrdup (const char *s);

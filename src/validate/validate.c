@@ -48,8 +48,8 @@ problems_undecided (struct problem_list *l, const char *path, const char *fmt, .
 
   va_start (ap, fmt);
   problems_addv (l, PROBLEM_WARNING, path,
-                 "it depends on the container's own view: `create` decides, once mounts and createContainer hooks "
-                 "are done",
+                 "it depends on the container's own view: only `create` can decide, once mounts and "
+                 "createContainer hooks are done",
                  fmt, ap);
   va_end (ap);
 }

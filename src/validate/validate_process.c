@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "cgroups/cgroups.h"
 #include "confine/host.h"
 #include "confine/names.h"
 #include "core/utils.h"
@@ -168,6 +169,60 @@ validate_process_alone (const oci_process *p, struct problem_list *out)
     check_cpu_affinity (p->exec_cpu_affinity, out);
 }
 
+/* A new cgroup gets no real-time runtime on a host with RT group
+ * scheduling: the init, in the container's cgroup, would be refused. */
+static void
+check_rt_runtime (const oci_config *c, struct problem_list *out)
+{
+  const oci_scheduler *s = c->process->scheduler;
+  const oci_resources *r = c->linux_ ? c->linux_->resources : NULL;
+  int policy = s ? oci_name_index (oci_sched_policies, s->policy) : -1;
+
+  if ((policy == OCI_SCHED_FIFO || policy == OCI_SCHED_RR)
+      && !(r && r->cpu && r->cpu->has_realtime_runtime && r->cpu->realtime_runtime > 0)
+      && cgroup_host_rt_needs_runtime ())
+    problems_add (out, PROBLEM_ERROR, "process.scheduler.policy",
+                  "give the cgroup linux.resources.cpu.realtimeRuntime",
+                  "%s: this host's new cgroups get no real-time runtime (RT group scheduling)", s->policy);
+}
+
+/* Whether `path`, looked up in the container's root as it is now, names
+ * an executable file. */
+static bool
+executable_in_root (const char *rootfs, const char *path, const char *cwd)
+{
+  cleanup_free char *abs = NULL;
+  struct stat st;
+
+  if (path[0] != '/')
+    xasprintf (&abs, "%s/%s", cwd ? cwd : "/", path);
+  return rootfs_stat_path (rootfs, abs ? abs : path, &st) == 1 && S_ISREG (st.st_mode) && (st.st_mode & 0111);
+}
+
+/* execvp's search, in root.path as it is now. */
+static bool
+found_in_root (const oci_process *p, const char *rootfs)
+{
+  const char *name = p->args[0], *path = EXEC_DEFAULT_PATH;
+  cleanup_free char *copy = NULL;
+  char *save = NULL;
+
+  if (strchr (name, '/'))
+    return executable_in_root (rootfs, name, p->cwd);
+  for (size_t i = 0; i < p->env_len; i++)
+    if (strncmp (p->env[i], "PATH=", 5) == 0)
+      path = p->env[i] + 5;
+  copy = xstrdup (path);
+  for (char *dir = strtok_r (copy, ":", &save); dir; dir = strtok_r (NULL, ":", &save))
+    {
+      cleanup_free char *candidate = NULL;
+      xasprintf (&candidate, "%s/%s", *dir ? dir : ".", name);
+      if (executable_in_root (rootfs, candidate, p->cwd))
+        return true;
+    }
+  return false;
+}
+
 /* Paths in the container: what the host's view of root.path says is only
  * a hint, reported when it suggests that `create` fails. */
 static void
@@ -177,16 +232,15 @@ check_paths_in_root (const oci_process *p, const char *rootfs, struct problem_li
 
   if (p->cwd && p->cwd[0] == '/' && rootfs_stat_path (rootfs, p->cwd, &st) == 1 && !S_ISDIR (st.st_mode))
     problems_undecided (out, "process.cwd", "`%s` is not a directory in root.path", p->cwd);
-  /* A name without a slash is looked up in $PATH there; one with a slash
-   * relative to the cwd. */
-  if (p->args_len > 0 && p->args[0][0] == '/' && rootfs_stat_path (rootfs, p->args[0], &st) == 0)
-    problems_undecided (out, "process.args[0]", "`%s` does not exist in root.path", p->args[0]);
+  if (p->args_len > 0 && p->args[0][0] && !found_in_root (p, rootfs))
+    problems_undecided (out, "process.args[0]", "`%s` is no executable file in root.path", p->args[0]);
 }
 
 void
 validate_process (const oci_config *c, const char *rootfs, struct problem_list *out)
 {
   validate_process_alone (c->process, out);
+  check_rt_runtime (c, out);
   if (rootfs)
     check_paths_in_root (c->process, rootfs, out);
 }

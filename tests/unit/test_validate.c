@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "unit_test.h"
+#include "cgroups/cgroups.h"
 #include "confine/host.h"
 #include "confine/names.h"
 #include "core/utils.h"
@@ -92,6 +93,9 @@ accepted (oci_config *c)
 
 #define P(...) config_of (NULL, __VA_ARGS__, "", "")
 #define L(...) config_of (NULL, "", __VA_ARGS__, "")
+/* A real-time policy with the cgroup runtime it needs on a host with RT
+ * group scheduling. */
+#define RT(...) config_of (NULL, __VA_ARGS__, ", \"resources\": {\"cpu\": {\"realtimeRuntime\": 10000}}", "")
 
 static bool
 runtime_has_cap (int cap)
@@ -160,11 +164,14 @@ test_process_attributes (void)
            "42 is outside [0, 7]");
   REFUSED (P (", \"ioPriority\": {\"class\": \"IOPRIO_CLASS_IDLE\", \"priority\": -1}"),
            "process.ioPriority.priority", "outside");
-  accepted (P (", \"scheduler\": {\"policy\": \"SCHED_FIFO\", \"priority\": 99}"));
+  accepted (RT (", \"scheduler\": {\"policy\": \"SCHED_FIFO\", \"priority\": 99}"));
   accepted (P (", \"scheduler\": {\"policy\": \"SCHED_BATCH\", \"nice\": 5}"));
-  REFUSED (P (", \"scheduler\": {\"policy\": \"SCHED_FIFO\"}"), "process.scheduler.priority", "not a priority");
-  REFUSED (P (", \"scheduler\": {\"policy\": \"SCHED_RR\", \"priority\": 100}"), "process.scheduler.priority",
+  REFUSED (RT (", \"scheduler\": {\"policy\": \"SCHED_FIFO\"}"), "process.scheduler.priority", "not a priority");
+  REFUSED (RT (", \"scheduler\": {\"policy\": \"SCHED_RR\", \"priority\": 100}"), "process.scheduler.priority",
            "100 is not a priority of SCHED_RR");
+  if (cgroup_host_rt_needs_runtime ())
+    REFUSED (P (", \"scheduler\": {\"policy\": \"SCHED_RR\", \"priority\": 5}"), "process.scheduler.policy",
+             "new cgroups get no real-time runtime");
   REFUSED (P (", \"scheduler\": {\"policy\": \"SCHED_OTHER\", \"priority\": 5}"), "process.scheduler.priority",
            "takes no priority");
   REFUSED (P (", \"scheduler\": {\"policy\": \"SCHED_ISO\"}"), "process.scheduler.policy", "not implemented");
