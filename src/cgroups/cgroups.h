@@ -35,9 +35,11 @@ struct cgroup_options
 /* Whether a new cgroup of this host gets no real-time runtime (v1 RT group
  * scheduling): a real-time policy then needs linux.resources.cpu.realtimeRuntime. */
 bool cgroup_host_rt_needs_runtime (void);
-/* linux.cgroupsPath as the systemd driver takes it (`slice:prefix:name`, a
- * scope); for `check`. */
-int cgroup_systemd_path_check (const char *path, casing_error_t *err);
+/* Whether the systemd driver (--systemd-cgroup) can make linux.cgroupsPath
+ * (`slice:prefix:name`, a scope) on this host: `check` and `create` ask
+ * before anything exists.  Not for an unprivileged user (`rootless`): the
+ * user's own systemd is not supported. */
+int cgroup_systemd_check (const char *path, bool rootless, casing_error_t *err);
 
 int cgroup_manager_create (const struct cgroup_options *opts, const oci_resources *resources,
                            struct cgroup_manager **out, casing_error_t *err);

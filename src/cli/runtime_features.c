@@ -109,6 +109,8 @@ linux_features (void)
 #else
   l->cgroup->systemd = false;
 #endif
+  /* The driver of an unprivileged user's own systemd is not built
+   * (cgroup_systemd_check refuses --systemd-cgroup with --rootless). */
   l->cgroup->has_systemd_user = true;
   l->cgroup->systemd_user = false;
   l->cgroup->has_rdma = l->cgroup->rdma = true;

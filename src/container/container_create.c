@@ -88,6 +88,9 @@ load_config (struct create_job *j, casing_error_t *err)
   /* The seccomp filter is compiled there, once: it is what the init loads. */
   if (validate_config_for_create (j->config, j->bundle, &j->seccomp, err) < 0)
     return -1;
+  if (j->o->systemd_cgroup
+      && cgroup_systemd_check (j->config->linux_ ? j->config->linux_->cgroups_path : NULL, j->o->rootless, err) < 0)
+    return -1;
   if (rootfs_resolve_path (j->config, j->bundle, &root, err) < 0)
     return -1;
   if (realpath (root, resolved) == NULL)

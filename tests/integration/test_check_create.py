@@ -321,3 +321,22 @@ def test_generated_mutation_agrees(prober, path, value):
     # The parser reports where it looked; a runtime rule may look at the
     # field's object, or at what the value makes wrong elsewhere.
     assert_agree(prober, config, "%s = %s" % (path, json.dumps(value)), None)
+
+
+# ---- what the command line asks of the host ---------------------------------
+
+def test_systemd_driver_of_a_user_refused_by_both(casing, bundle):
+    """The user's own systemd (the rootless driver, its user bus) is not
+    built: `features` says systemdUser false, and check and create refuse
+    --systemd-cgroup with --rootless before anything exists."""
+    bundle.set_args("true").save()
+    features = casing.ok("features").json()
+    assert features["linux"]["cgroup"]["systemdUser"] is False
+    flags = ("--rootless=true", "--systemd-cgroup")
+    r = casing.run("check", "--bundle", bundle.path, "--format", "json", global_args=flags)
+    errs = [p for p in json.loads(r.stdout)["problems"] if p["severity"] == "error"]
+    assert r.returncode == 1 and errs and errs[0]["path"] == "linux.cgroupsPath", r.stdout
+    cid = unique_id("cc")
+    r = casing.run("create", "--bundle", bundle.path, cid, global_args=flags)
+    assert r.returncode != 0 and "--systemd-cgroup with --rootless" in r.stderr, r
+    assert not os.path.exists(os.path.join(casing.root, cid)), "create left state behind"
