@@ -13,7 +13,10 @@ confine_before_exec (const oci_process *process, struct seccomp_program *prog, i
 
   if (notify_fd)
     *notify_fd = -1;
-  if (process_set_user (process, err) < 0)
+  /* The container's limits, set last so that none of casing's own setup
+   * runs under them (a RLIMIT_NOFILE or RLIMIT_AS of 0 would stop it), and
+   * while raising a hard limit is still allowed. */
+  if (process_apply_rlimits (process, err) < 0 || process_set_user (process, err) < 0)
     return -1;
   if (caps_apply_begin (caps, &plan, err) < 0)
     return -1;

@@ -7,11 +7,10 @@
  *
  * The container setup (src/container/) calls, in the child:
  *   keyring_create_session()      (unless --no-new-keyring), before pivot
- *   process_apply_rlimits(), process_apply_oom_score_adj(),
- *   process_apply_scheduler(), process_apply_io_priority(),
- *   process_apply_memory_policy()
+ *   process_apply_oom_score_adj(), process_apply_scheduler(),
+ *   process_apply_io_priority(), process_apply_memory_policy()
  *   then, right before execve(), after the start signal: lsm_set_exec_label(),
- *   and in one call confine_before_exec(): process_set_user()
+ *   and in one call confine_before_exec(): process_apply_rlimits(), process_set_user()
  *   (setgroups/setresgid/setresuid, umask, keeping caps across the uid
  *   change), caps, no_new_privs and seccomp_program_load() in the order the
  *   filter needs; then seccomp_send_notify_fd() when a listener fd came
@@ -42,7 +41,8 @@ int process_set_no_new_privs (const oci_process *process, casing_error_t *err);
 
 /* All of the "right before execve()" steps after the LSM label (set by the
  * caller before it drops its procfs handles), in the order they need:
- * process_set_user, the capability sets, no_new_privs and seccomp_load.
+ * process_apply_rlimits, process_set_user, the capability sets,
+ * no_new_privs and seccomp_load.
  * With noNewPrivileges the filter is loaded last, so none of our setup is
  * filtered; without it seccomp(2) needs CAP_SYS_ADMIN, so the filter is
  * loaded after the uid change and the bounding-set drop but before the

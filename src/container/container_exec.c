@@ -199,8 +199,8 @@ open_terminal (struct joiner *jn, casing_error_t *err)
 static int
 apply_attributes (const oci_process *p, bool scheduler, casing_error_t *err)
 {
-  if (process_apply_rlimits (p, err) < 0 || process_apply_oom_score_adj (p, err) < 0
-      || process_apply_io_priority (p, err) < 0)
+  /* rlimits: in process_confine, last of all (confine_before_exec). */
+  if (process_apply_oom_score_adj (p, err) < 0 || process_apply_io_priority (p, err) < 0)
     return -1;
   if (scheduler && process_apply_scheduler (p, err) < 0)
     return -1;

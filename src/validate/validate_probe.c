@@ -64,19 +64,19 @@ enter_user_namespace (const oci_config *c)
   return true;
 }
 
-/* The order of the init (src/container/container_child.c). */
+/* The order of the init: src/container/container_child.c, then the
+ * rlimits right before exec (confine_before_exec). */
 static int
 apply_all (const oci_config *c, casing_error_t *err)
 {
   const oci_process *p = c->process;
 
-  if (personality_apply (c, err) < 0 || process_apply_rlimits (p, err) < 0
-      || process_apply_oom_score_adj (p, err) < 0 || process_apply_scheduler (p, err) < 0
-      || process_apply_io_priority (p, err) < 0)
+  if (personality_apply (c, err) < 0 || process_apply_oom_score_adj (p, err) < 0
+      || process_apply_scheduler (p, err) < 0 || process_apply_io_priority (p, err) < 0)
     return -1;
-  if (c->linux_ && c->linux_->memory_policy)
-    return process_apply_memory_policy (c->linux_->memory_policy, err);
-  return 0;
+  if (c->linux_ && c->linux_->memory_policy && process_apply_memory_policy (c->linux_->memory_policy, err) < 0)
+    return -1;
+  return process_apply_rlimits (p, err);
 }
 
 static void __attribute__ ((noreturn))

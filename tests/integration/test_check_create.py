@@ -222,6 +222,12 @@ MUTATIONS = [
                          [{"type": "RLIMIT_CORE", "soft": 1, "hard": 0}],
                          [{"type": "RLIMIT_NOFILE", "soft": 1024, "hard": 1048577}],
                          [{"type": "RLIMIT_RTPRIO", "soft": 0, "hard": 0}],
+                         # The container's own limits: none of casing's setup runs under them.
+                         [{"type": "RLIMIT_NOFILE", "soft": 0, "hard": 0}],
+                         [{"type": "RLIMIT_AS", "soft": 0, "hard": 0}],
+                         [{"type": "RLIMIT_CPU", "soft": 0, "hard": 0}],
+                         [{"type": "RLIMIT_NPROC", "soft": 0, "hard": 0}],
+                         [{"type": "RLIMIT_FSIZE", "soft": 0, "hard": 0}],
                          [{"type": "RLIMIT_NOPE", "soft": 1, "hard": 1}],
                          [{"type": "rlimit_core", "soft": 1, "hard": 1}]]),
     ("process.capabilities.bounding", [[], ["CAP_NOPE"], ["CAP_CHECKPOINT_RESTORE"], ["cap_kill"]]),
