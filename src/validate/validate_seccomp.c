@@ -20,10 +20,10 @@
 static bool
 uses_notify (const oci_seccomp *s)
 {
-  if (strcmp (s->default_action, "SCMP_ACT_NOTIFY") == 0)
+  if (oci_name_index (oci_seccomp_actions, s->default_action) == OCI_SCMP_ACT_NOTIFY)
     return true;
   for (size_t i = 0; i < s->syscalls_len; i++)
-    if (strcmp (s->syscalls[i].action, "SCMP_ACT_NOTIFY") == 0)
+    if (oci_name_index (oci_seccomp_actions, s->syscalls[i].action) == OCI_SCMP_ACT_NOTIFY)
       return true;
   return false;
 }
@@ -69,7 +69,7 @@ check_kernel (const oci_seccomp *s, struct problem_list *out)
 
   for (size_t i = 0; i < s->flags_len; i++)
     if (!seccomp_flag_supported (s->flags[i])
-        && (notify || strcmp (s->flags[i], "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV") != 0))
+        && (notify || oci_name_index (oci_seccomp_flags, s->flags[i]) != OCI_SECCOMP_FLAG_WAIT_KILLABLE_RECV))
       {
         char path[64];
         snprintf (path, sizeof path, "linux.seccomp.flags[%zu]", i);
