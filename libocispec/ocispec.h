@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ocispec_names.h"
+
 #define OCI_SPEC_VERSION "1.3.0"
 #define OCI_SPEC_VERSION_MIN "1.0.0"
 
@@ -536,6 +538,14 @@ typedef struct oci_features_enabled
   bool enabled;
 } oci_features_enabled;
 
+typedef struct oci_features_memory_policy
+{
+  char **modes;
+  size_t modes_len;
+  char **flags;
+  size_t flags_len;
+} oci_features_memory_policy;
+
 typedef struct oci_features_mount_extensions
 {
   oci_features_enabled *idmap;
@@ -554,6 +564,7 @@ typedef struct oci_features_linux
   oci_features_enabled *intel_rdt;
   oci_features_mount_extensions *mount_extensions;
   oci_features_enabled *net_devices;
+  oci_features_memory_policy *memory_policy;
 } oci_features_linux;
 
 typedef struct oci_features

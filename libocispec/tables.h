@@ -33,11 +33,6 @@ extern const oci_pattern oci_pattern_hugepage_size;
 extern const oci_pattern oci_pattern_mem_bw_schema;
 extern const oci_pattern oci_pattern_capability;
 
-/* Enumerations shared by several tables. */
-extern const char *const oci_namespace_types[];
-extern const char *const oci_seccomp_actions[];
-extern const char *const oci_seccomp_operators[];
-extern const char *const oci_seccomp_archs[];
-extern const char *const oci_seccomp_flags[];
+/* The enumerations are the spec's vocabularies of ocispec_names.h. */
 
 #endif

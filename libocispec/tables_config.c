@@ -86,29 +86,18 @@ static const oci_field rlimit_fields[] = {
 };
 static const oci_desc rlimit_desc = DESC (oci_rlimit, rlimit_fields);
 
-static const char *const io_priority_classes[] = { "IOPRIO_CLASS_RT", "IOPRIO_CLASS_BE", "IOPRIO_CLASS_IDLE", NULL };
-
 static const oci_field io_priority_fields[] = {
-  OCI_STR ("class", oci_io_priority, class, .required = true, .enums = io_priority_classes),
+  OCI_STR ("class", oci_io_priority, class, .required = true, .enums = oci_ioprio_classes),
   OCI_OPT ("priority", OCI_INT32, oci_io_priority, priority),
   OCI_END,
 };
 static const oci_desc io_priority_desc = DESC (oci_io_priority, io_priority_fields);
 
-static const char *const scheduler_policies[] = {
-  "SCHED_OTHER", "SCHED_FIFO", "SCHED_RR", "SCHED_BATCH", "SCHED_ISO", "SCHED_IDLE", "SCHED_DEADLINE", NULL,
-};
-
-static const char *const scheduler_flags[] = {
-  "SCHED_FLAG_RESET_ON_FORK",  "SCHED_FLAG_RECLAIM",        "SCHED_FLAG_DL_OVERRUN",     "SCHED_FLAG_KEEP_POLICY",
-  "SCHED_FLAG_KEEP_PARAMS",    "SCHED_FLAG_UTIL_CLAMP_MIN", "SCHED_FLAG_UTIL_CLAMP_MAX", NULL,
-};
-
 static const oci_field scheduler_fields[] = {
-  OCI_STR ("policy", oci_scheduler, policy, .required = true, .enums = scheduler_policies),
+  OCI_STR ("policy", oci_scheduler, policy, .required = true, .enums = oci_sched_policies),
   OCI_OPT ("nice", OCI_INT32, oci_scheduler, nice),
   OCI_OPT ("priority", OCI_INT32, oci_scheduler, priority),
-  OCI_ARR ("flags", OCI_STRING, oci_scheduler, flags, .enums = scheduler_flags),
+  OCI_ARR ("flags", OCI_STRING, oci_scheduler, flags, .enums = oci_sched_flags),
   OCI_OPT ("runtime", OCI_UINT64, oci_scheduler, runtime),
   OCI_OPT ("deadline", OCI_UINT64, oci_scheduler, deadline),
   OCI_OPT ("period", OCI_UINT64, oci_scheduler, period),

@@ -6,52 +6,11 @@
 
 #define DESC(T, F) { .name = #T, .size = sizeof (T), .fields = F }
 
-const char *const oci_namespace_types[] = {
-  "mount", "pid", "network", "uts", "ipc", "user", "cgroup", "time", NULL,
-};
-
-const char *const oci_seccomp_actions[] = {
-  "SCMP_ACT_KILL",  "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_TRAP",   "SCMP_ACT_ERRNO",
-  "SCMP_ACT_TRACE", "SCMP_ACT_ALLOW",        "SCMP_ACT_LOG",         "SCMP_ACT_NOTIFY", NULL,
-};
-
-const char *const oci_seccomp_operators[] = {
-  "SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE", "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_MASKED_EQ", NULL,
-};
-
-const char *const oci_seccomp_archs[] = {
-  "SCMP_ARCH_X86",       "SCMP_ARCH_X86_64",    "SCMP_ARCH_X32",         "SCMP_ARCH_ARM",
-  "SCMP_ARCH_AARCH64",   "SCMP_ARCH_LOONGARCH64", "SCMP_ARCH_M68K",      "SCMP_ARCH_MIPS",
-  "SCMP_ARCH_MIPS64",    "SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPSEL",      "SCMP_ARCH_MIPSEL64",
-  "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC",     "SCMP_ARCH_PPC64",       "SCMP_ARCH_PPC64LE",
-  "SCMP_ARCH_S390",      "SCMP_ARCH_S390X",     "SCMP_ARCH_SH",          "SCMP_ARCH_SHEB",
-  "SCMP_ARCH_PARISC",    "SCMP_ARCH_PARISC64",  "SCMP_ARCH_RISCV64",     NULL,
-};
-
-const char *const oci_seccomp_flags[] = {
-  "SECCOMP_FILTER_FLAG_TSYNC",
-  "SECCOMP_FILTER_FLAG_LOG",
-  "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
-  "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV",
-  NULL,
-};
-
 /* config-linux.md lists the first four; runc and crun also accept the
  * recursive forms, and engines (Podman, CRI-O) send them. */
 static const char *const rootfs_propagations[] = {
   "private", "shared", "slave", "unbindable", "rprivate", "rshared", "rslave", "runbindable", NULL,
 };
-
-static const char *const memory_policy_modes[] = {
-  "MPOL_DEFAULT",   "MPOL_BIND", "MPOL_INTERLEAVE", "MPOL_WEIGHTED_INTERLEAVE", "MPOL_PREFERRED",
-  "MPOL_PREFERRED_MANY", "MPOL_LOCAL", NULL,
-};
-
-static const char *const memory_policy_flags[] = {
-  "MPOL_F_NUMA_BALANCING", "MPOL_F_RELATIVE_NODES", "MPOL_F_STATIC_NODES", NULL,
-};
-
-static const char *const personality_domains[] = { "LINUX", "LINUX32", NULL };
 
 static const oci_field namespace_fields[] = {
   OCI_STR ("type", oci_namespace, type, .required = true, .enums = oci_namespace_types),
@@ -142,15 +101,15 @@ static const oci_desc intel_rdt_desc = DESC (oci_intel_rdt, intel_rdt_fields);
  * does not say so: without them there is nothing to apply, and runc refuses
  * an empty one too.  Saying so at parse time gives the path early. */
 static const oci_field memory_policy_fields[] = {
-  OCI_STR ("mode", oci_memory_policy, mode, .required = true, .enums = memory_policy_modes),
+  OCI_STR ("mode", oci_memory_policy, mode, .required = true, .enums = oci_mempolicy_modes),
   OCI_STR ("nodes", oci_memory_policy, nodes),
-  OCI_ARR ("flags", OCI_STRING, oci_memory_policy, flags, .enums = memory_policy_flags),
+  OCI_ARR ("flags", OCI_STRING, oci_memory_policy, flags, .enums = oci_mempolicy_flags),
   OCI_END,
 };
 static const oci_desc memory_policy_desc = DESC (oci_memory_policy, memory_policy_fields);
 
 static const oci_field personality_fields[] = {
-  OCI_STR ("domain", oci_personality, domain, .required = true, .enums = personality_domains),
+  OCI_STR ("domain", oci_personality, domain, .required = true, .enums = oci_personality_domains),
   OCI_ARR ("flags", OCI_STRING, oci_personality, flags),
   OCI_END,
 };

@@ -69,6 +69,13 @@ static const oci_field features_mount_extensions_fields[] = {
 static const oci_desc features_mount_extensions_desc
     = DESC (oci_features_mount_extensions, features_mount_extensions_fields);
 
+static const oci_field features_memory_policy_fields[] = {
+  OCI_ARR ("modes", OCI_STRING, oci_features_memory_policy, modes, .enums = oci_mempolicy_modes),
+  OCI_ARR ("flags", OCI_STRING, oci_features_memory_policy, flags, .enums = oci_mempolicy_flags),
+  OCI_END,
+};
+static const oci_desc features_memory_policy_desc = DESC (oci_features_memory_policy, features_memory_policy_fields);
+
 static const oci_field features_linux_fields[] = {
   OCI_ARR ("namespaces", OCI_STRING, oci_features_linux, namespaces, .enums = oci_namespace_types),
   OCI_ARR ("capabilities", OCI_STRING, oci_features_linux, capabilities, .pattern = &oci_pattern_capability),
@@ -79,6 +86,7 @@ static const oci_field features_linux_fields[] = {
   OCI_OBJ ("intelRdt", oci_features_linux, intel_rdt, features_enabled_desc),
   OCI_OBJ ("mountExtensions", oci_features_linux, mount_extensions, features_mount_extensions_desc),
   OCI_OBJ ("netDevices", oci_features_linux, net_devices, features_enabled_desc),
+  OCI_OBJ ("memoryPolicy", oci_features_linux, memory_policy, features_memory_policy_desc),
   OCI_END,
 };
 static const oci_desc features_linux_desc = DESC (oci_features_linux, features_linux_fields);

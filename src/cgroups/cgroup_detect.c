@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cgroup_internal.h"
 #include "core/utils.h"
@@ -210,13 +211,24 @@ cgroup_host_free (struct cgroup_host *host)
   host->n = 0;
 }
 
-int
-cgroup_detect_mode (enum cgroup_mode *mode, casing_error_t *err)
+/* With RT group scheduling (v1 cpu controller with cpu.rt_runtime_us), a
+ * new cgroup gets no real-time runtime: sched_setattr(SCHED_FIFO/RR) is
+ * refused there until cpu.rt_runtime_us is given some. */
+bool
+cgroup_host_rt_needs_runtime (void)
 {
   struct cgroup_host host;
-  if (cgroup_host_detect (&host, err) < 0)
-    return -1;
-  *mode = host.mode;
+  bool found = false;
+
+  if (cgroup_host_detect (&host, NULL) < 0)
+    return false;
+  for (size_t i = 0; i < host.n && !found; i++)
+    if (!host.h[i].v2 && cgroup_hierarchy_has (&host.h[i], "cpu"))
+      {
+        cleanup_free char *file = NULL;
+        xasprintf (&file, "%s/cpu.rt_runtime_us", host.h[i].mountpoint);
+        found = access (file, F_OK) == 0;
+      }
   cgroup_host_free (&host);
-  return 0;
+  return found;
 }

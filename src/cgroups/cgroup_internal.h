@@ -10,6 +10,13 @@
 
 #include "cgroups.h"
 
+enum cgroup_mode
+{
+  CGROUP_MODE_V1 = 1,     /* only v1 hierarchies */
+  CGROUP_MODE_HYBRID = 2, /* v1 controllers plus a cgroup2 mount */
+  CGROUP_MODE_V2 = 3,     /* pure unified */
+};
+
 /* One mounted hierarchy.  v1: one per mount, with the controllers of its
  * super options ("cpu", "cpuacct", "name=systemd"...).  v2: the cgroup2
  * mount, with the controllers of its root cgroup.controllers. */

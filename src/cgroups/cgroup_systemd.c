@@ -63,22 +63,6 @@ names_slice (const char *unit)
   return n > 6 && strcmp (unit + n - 6, ".slice") == 0;
 }
 
-/* What `create` with --systemd-cgroup would refuse in the path itself. */
-int
-cgroup_systemd_path_check (const char *path, casing_error_t *err)
-{
-  cleanup_free char *slice = NULL;
-  cleanup_free char *unit = NULL;
-  if (cgroup_systemd_parse_path (path, "ID", &slice, &unit, err) < 0)
-    return -1;
-  if (names_slice (unit))
-    return casing_error_set (err, 0,
-                             "linux.cgroupsPath: `%s` is a slice, which cannot hold processes with "
-                             "--systemd-cgroup; name a scope (`slice:prefix:name`)",
-                             unit);
-  return 0;
-}
-
 static bool
 systemd_is_running (void)
 {
@@ -86,25 +70,50 @@ systemd_is_running (void)
   return access ("/run/systemd/system", F_OK) == 0;
 }
 
+/* Everything the driver would refuse, before anything exists: `check`
+ * (with --systemd-cgroup) and `create` both ask here. */
 int
-cgroup_systemd_create (struct cgroup_manager *m, const struct cgroup_options *opts, const oci_resources *resources,
-                       casing_error_t *err)
+cgroup_systemd_check (const char *path, bool rootless, casing_error_t *err)
 {
-  if (cgroup_systemd_parse_path (opts->cgroups_path, opts->id, &m->systemd_slice, &m->systemd_unit, err) < 0)
+  cleanup_free char *slice = NULL;
+  cleanup_free char *unit = NULL;
+
+  if (cgroup_systemd_parse_path (path, "ID", &slice, &unit, err) < 0)
     return -1;
+  if (names_slice (unit))
+    return casing_error_set (err, 0,
+                             "linux.cgroupsPath: `%s` is a slice, which cannot hold processes with "
+                             "--systemd-cgroup; name a scope (`slice:prefix:name`)",
+                             unit);
+  /* The user's own systemd (its user bus) is not supported until the
+   * rootless driver is tested: `casing features` says systemdUser false. */
+  if (rootless)
+    return casing_error_set (err, ENOTSUP, "--systemd-cgroup with --rootless: the systemd driver of an "
+                             "unprivileged user is not supported; leave out --systemd-cgroup");
   if (!systemd_is_running ())
     return casing_error_set (err, ENOTSUP,
                              "--systemd-cgroup: systemd is not the init system (PID 1) of this host; "
                              "run without --systemd-cgroup to use the cgroupfs driver");
 #ifndef HAVE_LIBSYSTEMD
-  (void) resources;
   return casing_error_set (err, ENOTSUP,
                            "--systemd-cgroup: this build of casing has no systemd support (libsystemd "
-                           "was not found at build time); cannot create `%s` in `%s`",
-                           m->systemd_unit, m->systemd_slice);
+                           "was not found at build time)");
 #else
-  if (cgroup_systemd_path_check (opts->cgroups_path, err) < 0)
+  return 0;
+#endif
+}
+
+int
+cgroup_systemd_create (struct cgroup_manager *m, const struct cgroup_options *opts, const oci_resources *resources,
+                       casing_error_t *err)
+{
+  if (cgroup_systemd_parse_path (opts->cgroups_path, opts->id, &m->systemd_slice, &m->systemd_unit, err) < 0
+      || cgroup_systemd_check (opts->cgroups_path, opts->rootless, err) < 0)
     return -1;
+#ifndef HAVE_LIBSYSTEMD
+  (void) resources;
+  return -1;
+#else
   m->systemd_props = xmalloc0 (sizeof (*m->systemd_props));
   return systemd_build_props (m, resources, true, m->systemd_props, err);
 #endif
@@ -165,15 +174,15 @@ bus_error (casing_error_t *err, int r, sd_bus_error *e, const char *what, const 
 }
 
 static int
-bus_open (struct cgroup_manager *m, sd_bus **bus, casing_error_t *err)
+bus_open (sd_bus **bus, casing_error_t *err)
 {
   int r;
 
   if (sd_bus_lazy_load (err) < 0)
     return -1;
-  r = m->rootless ? sd_bus_default_user (bus) : sd_bus_default_system (bus);
+  r = sd_bus_default_system (bus);
   if (r < 0)
-    return casing_error_set (err, -r, "systemd: connect to the %s bus", m->rootless ? "user" : "system");
+    return casing_error_set (err, -r, "systemd: connect to the system bus");
   return 0;
 }
 
@@ -384,7 +393,7 @@ cgroup_systemd_enter (struct cgroup_manager *m, pid_t pid, casing_error_t *err)
   struct job_wait w = { 0 };
   int r;
 
-  if (bus_open (m, &bus, err) < 0)
+  if (bus_open (&bus, err) < 0)
     return -1;
   r = job_watch (bus, &w, m->systemd_unit, err);
   if (r == 0)
@@ -414,7 +423,7 @@ cgroup_systemd_update (struct cgroup_manager *m, const oci_resources *resources,
   if (systemd_build_props (m, resources, false, &props, err) < 0)
     return -1;
   int r = props.n ? 0 : 1;
-  if (r == 0 && bus_open (m, &bus, err) < 0)
+  if (r == 0 && bus_open (&bus, err) < 0)
     r = -1;
   if (r == 0)
     {
@@ -447,7 +456,7 @@ cgroup_systemd_stop (struct cgroup_manager *m, casing_error_t *err)
   struct job_wait w = { 0 };
   if (m->systemd_unit == NULL || !m->systemd_started)
     return 0;
-  if (bus_open (m, &bus, err) < 0)
+  if (bus_open (&bus, err) < 0)
     return -1;
   int r = job_watch (bus, &w, m->systemd_unit, err);
   if (r < 0)

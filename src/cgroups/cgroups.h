@@ -18,13 +18,6 @@
 #include "core/error.h"
 #include "ocispec.h"
 
-enum cgroup_mode
-{
-  CGROUP_MODE_V1 = 1,     /* only v1 hierarchies */
-  CGROUP_MODE_HYBRID = 2, /* v1 controllers plus a cgroup2 mount */
-  CGROUP_MODE_V2 = 3,     /* pure unified */
-};
-
 struct cgroup_manager;
 
 struct cgroup_options
@@ -39,10 +32,14 @@ struct cgroup_options
   size_t devices_len;
 };
 
-int cgroup_detect_mode (enum cgroup_mode *mode, casing_error_t *err);
-/* linux.cgroupsPath as the systemd driver takes it (`slice:prefix:name`, a
- * scope); for `check`. */
-int cgroup_systemd_path_check (const char *path, casing_error_t *err);
+/* Whether a new cgroup of this host gets no real-time runtime (v1 RT group
+ * scheduling): a real-time policy then needs linux.resources.cpu.realtimeRuntime. */
+bool cgroup_host_rt_needs_runtime (void);
+/* Whether the systemd driver (--systemd-cgroup) can make linux.cgroupsPath
+ * (`slice:prefix:name`, a scope) on this host: `check` and `create` ask
+ * before anything exists.  Not for an unprivileged user (`rootless`): the
+ * user's own systemd is not supported. */
+int cgroup_systemd_check (const char *path, bool rootless, casing_error_t *err);
 
 int cgroup_manager_create (const struct cgroup_options *opts, const oci_resources *resources,
                            struct cgroup_manager **out, casing_error_t *err);

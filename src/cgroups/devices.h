@@ -42,10 +42,4 @@ void device_rule_format (const struct device_rule *r, char *buf, size_t len);
  * default deny.  Returns the instruction count; *out is malloc'd. */
 size_t device_rules_to_bpf (const struct device_rule *rules, size_t n, struct bpf_insn **out);
 
-/* What the program decides, evaluated by a small interpreter of the
- * instructions device_rules_to_bpf emits (for tests): 1 allow, 0 deny,
- * -1 an instruction it does not know. */
-int device_bpf_interpret (const struct bpf_insn *prog, size_t n, char type, uint32_t major, uint32_t minor,
-                          unsigned access);
-
 #endif

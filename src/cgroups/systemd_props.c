@@ -49,15 +49,6 @@ systemd_props_free (struct systemd_props *p)
   p->n = 0;
 }
 
-const struct systemd_prop *
-systemd_props_find (const struct systemd_props *p, const char *name)
-{
-  for (size_t i = 0; i < p->n; i++)
-    if (strcmp (p->v[i].name, name) == 0)
-      return &p->v[i];
-  return NULL;
-}
-
 static int
 parse_index (const char **s, unsigned long *out)
 {

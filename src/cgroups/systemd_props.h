@@ -57,7 +57,6 @@ struct systemd_props_input
 
 int systemd_props_build (const struct systemd_props_input *in, struct systemd_props *out, casing_error_t *err);
 void systemd_props_free (struct systemd_props *p);
-const struct systemd_prop *systemd_props_find (const struct systemd_props *p, const char *name);
 
 /* "0-3,8" -> the bitmask AllowedCPUs= and AllowedMemoryNodes= take: byte i
  * bit j stands for CPU 8*i+j.  An empty list gives an empty mask. */

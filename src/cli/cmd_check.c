@@ -77,32 +77,33 @@ path_within (const char *path, const char *skipped)
   return strncmp (path, skipped, n) == 0 && (path[n] == '\0' || path[n] == '.' || path[n] == '[');
 }
 
-/* The runtime checks see the values the parser skipped as absent: what they
- * say about those (or inside them) repeats a parse problem, so it is left
- * out.  A check that depends on a skipped value elsewhere still runs on the
- * rest, e.g. a hostname without a (skipped) uts namespace is reported. */
-/* --systemd-cgroup reads linux.cgroupsPath differently. */
+/* --systemd-cgroup reads linux.cgroupsPath differently, and needs systemd
+ * (the same question `create` asks). */
 static void
-check_systemd_path (const oci_config *config, struct problem_list *out)
+check_systemd_path (const oci_config *config, bool rootless, struct problem_list *out)
 {
   cleanup_casing_error casing_error_t e = NULL;
   const char *path = config->linux_ ? config->linux_->cgroups_path : NULL;
   static const char prefix[] = "linux.cgroupsPath: ";
-  if (cgroup_systemd_path_check (path, &e) < 0)
+  if (cgroup_systemd_check (path, rootless, &e) < 0)
     problems_add (out, PROBLEM_ERROR, "linux.cgroupsPath",
                   "with --systemd-cgroup: `system.slice:casing:NAME`, or leave it out", "%s",
                   e->msg + (strncmp (e->msg, prefix, sizeof prefix - 1) == 0 ? sizeof prefix - 1 : 0));
 }
 
+/* The runtime checks see the values the parser skipped as absent: what they
+ * say about those (or inside them) repeats a parse problem, so it is left
+ * out.  A check that depends on a skipped value elsewhere still runs on the
+ * rest, e.g. a hostname without a (skipped) uts namespace is reported. */
 static void
-add_runtime_problems (const oci_config *config, const char *bundle, bool systemd, const oci_parse_problem *pp,
-                      size_t n_pp, struct problem_list *out)
+add_runtime_problems (const oci_config *config, const char *bundle, const struct global_options *g,
+                      const oci_parse_problem *pp, size_t n_pp, struct problem_list *out)
 {
   struct problem_list l = { 0 };
 
-  validate_config (config, bundle, &l);
-  if (systemd)
-    check_systemd_path (config, &l);
+  validate_config (config, bundle, &l, NULL);
+  if (g->systemd_cgroup)
+    check_systemd_path (config, g->rootless, &l);
   for (size_t i = 0; i < l.len; i++)
     {
       const struct problem *p = &l.items[i];
@@ -117,7 +118,8 @@ add_runtime_problems (const oci_config *config, const char *bundle, bool systemd
 
 /* Every problem of the parser, then the runtime checks on what is usable. */
 static void
-check_config (const char *data, size_t len, const char *bundle, bool systemd, struct problem_list *out)
+check_config (const char *data, size_t len, const char *bundle, const struct global_options *g,
+              struct problem_list *out)
 {
   oci_parse_problem *pp = NULL;
   oci_config *config = NULL;
@@ -133,7 +135,7 @@ check_config (const char *data, size_t len, const char *bundle, bool systemd, st
       fatal |= pp[i].fatal;
     }
   if (config != NULL)
-    add_runtime_problems (config, bundle, systemd, pp, n_pp, out);
+    add_runtime_problems (config, bundle, g, pp, n_pp, out);
   else if (n_pp > 0 && !fatal)
     problems_add (out, PROBLEM_WARNING, "", "fix the errors above and run `casing check` again",
                   "the runtime checks did not run: config.json is incomplete without the properties above");
@@ -230,7 +232,7 @@ cmd_check (struct global_options *g, int argc, char **argv, casing_error_t *err)
   xasprintf (&config_path, "%s/config.json", bundle);
   if (read_all_file (config_path, &data, &len, err) < 0)
     return -1;
-  check_config (data, len, bundle, g->systemd_cgroup, &problems);
+  check_config (data, len, bundle, g, &problems);
   if (a.json)
     print_json (&problems);
   else

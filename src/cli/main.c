@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "cmd_options.h"
-#include "confine/confine.h"
+#include "confine/exe_protect.h"
 #include "commands.h"
 #include "core/log.h"
 #include "core/trace.h"

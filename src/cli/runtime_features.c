@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 #ifdef HAVE_SECCOMP
 #include <seccomp.h>
 #endif
 
-#include "confine/caps.h"
-#include "confine/confine.h"
+#include "confine/host.h"
+#include "confine/names.h"
 #include "isolation/isolation.h"
 #include "runtime_features.h"
 #include "core/utils.h"
@@ -37,10 +37,6 @@ static const char *const hooks[] = {
   "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop",
 };
 
-static const char *const namespaces[] = {
-  "cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts",
-};
-
 
 static char **
 strv_from_null_terminated (const char *const *names, size_t *len)
@@ -65,7 +61,7 @@ known_mount_options (size_t *len)
 static char **
 supported_flags (size_t *len)
 {
-  const char *const *known = seccomp_known_flags ();
+  const char *const *known = oci_seccomp_flags;
   char **v;
   size_t n = 0, total = 0;
 
@@ -83,12 +79,15 @@ static oci_features_seccomp *
 seccomp_features (void)
 {
   oci_features_seccomp *s = xmalloc0 (sizeof *s);
+  const char **archs = seccomp_known_archs ();
+
   s->has_enabled = true;
   s->enabled = true;
-  s->actions = strv_from_null_terminated (seccomp_known_actions (), &s->actions_len);
-  s->operators = strv_from_null_terminated (seccomp_known_operators (), &s->operators_len);
-  s->archs = strv_from_null_terminated ((const char *const *) seccomp_known_archs (), &s->archs_len);
-  s->known_flags = strv_from_null_terminated (seccomp_known_flags (), &s->known_flags_len);
+  s->actions = strv_from_null_terminated (oci_seccomp_actions, &s->actions_len);
+  s->operators = strv_from_null_terminated (oci_seccomp_operators, &s->operators_len);
+  s->archs = strv_from_null_terminated (archs, &s->archs_len);
+  free (archs);
+  s->known_flags = strv_from_null_terminated (oci_seccomp_flags, &s->known_flags_len);
   s->supported_flags = supported_flags (&s->supported_flags_len);
   return s;
 }
@@ -99,7 +98,7 @@ linux_features (void)
 {
   oci_features_linux *l = xmalloc0 (sizeof *l);
 
-  l->namespaces = strv_from (namespaces, N_ELEMENTS (namespaces), &l->namespaces_len);
+  l->namespaces = strv_from_null_terminated (oci_namespace_types, &l->namespaces_len);
   l->capabilities = strv_from_null_terminated (caps_known_names (), &l->capabilities_len);
   l->cgroup = xmalloc0 (sizeof *l->cgroup);
   l->cgroup->has_v1 = l->cgroup->v1 = true;
@@ -110,6 +109,8 @@ linux_features (void)
 #else
   l->cgroup->systemd = false;
 #endif
+  /* The driver of an unprivileged user's own systemd is not built
+   * (cgroup_systemd_check refuses --systemd-cgroup with --rootless). */
   l->cgroup->has_systemd_user = true;
   l->cgroup->systemd_user = false;
   l->cgroup->has_rdma = l->cgroup->rdma = true;
@@ -133,6 +134,9 @@ linux_features (void)
   l->mount_extensions = xmalloc0 (sizeof *l->mount_extensions);
   l->mount_extensions->idmap = enabled (true);
   l->net_devices = enabled (true);
+  l->memory_policy = xmalloc0 (sizeof *l->memory_policy);
+  l->memory_policy->modes = strv_from_null_terminated (oci_mempolicy_modes, &l->memory_policy->modes_len);
+  l->memory_policy->flags = strv_from_null_terminated (oci_mempolicy_flags, &l->memory_policy->flags_len);
   return l;
 }
 

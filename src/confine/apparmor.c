@@ -10,6 +10,7 @@
 
 #include "core/lazylib.h"
 #include "core/utils.h"
+#include "host.h"
 #include "lsm.h"
 
 /* The write aa_change_onexec() does, made here so that it goes through a
@@ -79,4 +80,23 @@ apparmor_host_enabled (void)
 #else
   return false;
 #endif
+}
+
+/* securityfs lists the loaded profiles as "name (mode)" lines.  Names
+ * that are stacked ("a//&b"), hats ("a//b") or in a policy namespace
+ * (":ns:name") are not looked up. */
+int
+apparmor_profile_loaded (const char *name)
+{
+  cleanup_free char *data = NULL;
+  size_t n = strlen (name);
+
+  if (name[0] == ':' || strstr (name, "//") != NULL)
+    return -1;
+  if (read_all_file ("/sys/kernel/security/apparmor/profiles", &data, NULL, NULL) < 0)
+    return -1;
+  for (char *line = data; line && *line; line = strchr (line, '\n') ? strchr (line, '\n') + 1 : NULL)
+    if (strncmp (line, name, n) == 0 && strncmp (line + n, " (", 2) == 0)
+      return 1;
+  return 0;
 }

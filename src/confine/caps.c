@@ -13,21 +13,8 @@
 #include "core/utils.h"
 #include "caps.h"
 #include "confine.h"
-
-/* The name of capability `v`, or "capability N" (in `buf`) for one the
- * running kernel knows and our table does not: cap_last_cap may be above
- * the last name we have. */
-const char *
-caps_name_of (int v, char *buf, size_t len)
-{
-  const char *const *names = caps_known_names ();
-
-  for (int i = 0; v >= 0 && names[i]; i++)
-    if (i == v)
-      return names[i];
-  snprintf (buf, len, "capability %d", v);
-  return buf;
-}
+#include "host.h"
+#include "names.h"
 
 /* `now`: the bounding set before, so that only what is there is dropped;
  * `last`: the highest capability of the running kernel. */

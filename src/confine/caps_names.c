@@ -1,17 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Capability names, kept here rather than taken from libcap so that
- * validation and `casing features` give the same answer in a build without
- * libcap. */
+/* The one capability table, kept here rather than taken from libcap so
+ * that the validation, `casing features` and caps.c give the same answer,
+ * in a build without libcap too. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "core/log.h"
 #include "core/utils.h"
 #include "caps.h"
-#include "confine.h"
+#include "host.h"
+#include "names.h"
 
 static const char *const cap_names[] = {
   "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER",
@@ -36,12 +38,24 @@ caps_known_names (void)
 }
 
 int
-cap_from_name_strict (const char *name)
+caps_value_of (const char *name)
 {
   for (int i = 0; i < N_CAP_NAMES; i++)
     if (strcmp (cap_names[i], name) == 0)
       return i;
   return -1;
+}
+
+/* The name of capability `v`, or "capability N" (in `buf`) for one the
+ * running kernel knows and our table does not: cap_last_cap may be above
+ * the last name we have. */
+const char *
+caps_name_of (int v, char *buf, size_t len)
+{
+  if (v >= 0 && v < N_CAP_NAMES)
+    return cap_names[v];
+  snprintf (buf, len, "capability %d", v);
+  return buf;
 }
 
 int
@@ -74,18 +88,14 @@ parse_set (const char *set, char **names, size_t n, uint64_t *mask, casing_error
   *mask = 0;
   for (size_t i = 0; i < n; i++)
     {
-      int v = cap_from_name_strict (names[i]);
+      int v = caps_value_of (names[i]);
+      /* The validation refused the names we do not know and warned
+       * about those the kernel lacks. */
       if (v < 0)
-        {
-          /* A number past our table may still be a capability the kernel
-           * knows but we do not: still an error, it has no name we accept. */
-          return casing_error_set (err, 0, "process.capabilities.%s: unknown capability \"%s\"",
-                                   set, names[i]);
-        }
+        return casing_error_set (err, EINVAL, "process.capabilities.%s: \"%s\" is not a capability", set, names[i]);
       if (v > last)
         {
-          log_warning ("process.capabilities.%s: %s is not known to the running kernel, skipped", set,
-                       names[i]);
+          log_debug ("process.capabilities.%s: %s is not known to the running kernel, skipped", set, names[i]);
           continue;
         }
       *mask |= 1ULL << v;
@@ -106,11 +116,4 @@ caps_parse (const oci_capabilities *caps, struct caps_masks *out, casing_error_t
       || parse_set ("ambient", caps->ambient, caps->ambient_len, &out->ambient, err) < 0)
     return -1;
   return 0;
-}
-
-int
-caps_validate_names (const oci_capabilities *caps, casing_error_t *err)
-{
-  struct caps_masks m;
-  return caps_parse (caps, &m, err);
 }

@@ -7,7 +7,7 @@
 
 #include "core/utils.h"
 #include "confine.h"
-#include "confine_internal.h"
+#include "names.h"
 
 /* Large enough for any CPU or NUMA node number Linux supports. */
 #define ID_LIST_MAX 65536
@@ -75,17 +75,20 @@ id_list_parse (const char *field, const char *s, unsigned long **mask, size_t *n
   return 0;
 }
 
+bool
+id_list_empty (const char *s)
+{
+  return s == NULL || s[strspn (s, " ")] == '\0';
+}
+
 int
 process_apply_cpu_affinity (const char *cpus, casing_error_t *err)
 {
   cleanup_free unsigned long *mask = NULL;
   size_t nbits;
-  const char *p;
 
   /* config.md: omitted or empty means "do not change". */
-  for (p = cpus; p && *p == ' '; p++)
-    ;
-  if (p == NULL || *p == '\0')
+  if (id_list_empty (cpus))
     return 0;
   if (id_list_parse ("process.execCPUAffinity", cpus, &mask, &nbits, err) < 0)
     return -1;

@@ -40,7 +40,7 @@
 
 #include "core/trace.h"
 #include "core/utils.h"
-#include "confine.h"
+#include "exe_protect.h"
 
 #ifndef MFD_EXEC
 #define MFD_EXEC 0x0010U

@@ -8,10 +8,8 @@
 #include "core/procfs.h"
 #include "core/utils.h"
 #include "confine.h"
+#include "host.h"
 #include "lsm.h"
-
-bool apparmor_host_enabled (void);
-bool selinux_host_enabled (void);
 
 const struct lsm_host *
 lsm_host_probe (void)
@@ -79,27 +77,5 @@ lsm_set_exec_label (const oci_process *process, casing_error_t *err)
   if (lsm_write_apply (&w, err) < 0)
     return casing_error_prefix (err, "process.selinuxLabel: apply SELinux label \"%s\"",
                                 process->selinux_label);
-  return 0;
-}
-
-/* A profile or label the host cannot apply fails `create` before anything
- * is set up, not in the child. */
-int
-lsm_validate (const oci_process *process, casing_error_t *err)
-{
-  const struct lsm_host *host = lsm_host_probe ();
-  struct lsm_write w;
-
-  if (process == NULL)
-    return 0;
-  if (!selinux_label_known (process->selinux_label))
-    return casing_error_set (err, 0, "process.selinuxLabel: `%s` is not a valid SELinux context in the loaded policy",
-                             process->selinux_label);
-  if (apparmor_exec_write (host, process->apparmor_profile, &w, err) < 0)
-    return -1;
-  lsm_write_release (&w);
-  if (selinux_exec_write (host, process->selinux_label, &w, err) < 0)
-    return -1;
-  lsm_write_release (&w);
   return 0;
 }

@@ -1,57 +1,53 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
-#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "core/utils.h"
 #include "confine.h"
-#include "confine_internal.h"
+#include "names.h"
 
-/* Values from <linux/mempolicy.h>, spelled out because older headers lack
- * the newer modes. */
-static const struct
-{
-  const char *name;
-  int value;
-  int nodes; /* 0: must be empty, 1: at least one, 2: either */
-} modes[] = {
-  { "MPOL_DEFAULT", 0, 0 },    { "MPOL_PREFERRED", 1, 2 },           { "MPOL_BIND", 2, 1 },
-  { "MPOL_INTERLEAVE", 3, 1 }, { "MPOL_LOCAL", 4, 0 },               { "MPOL_PREFERRED_MANY", 5, 1 },
-  { "MPOL_WEIGHTED_INTERLEAVE", 6, 1 },
-}, flags[] = {
-  { "MPOL_F_NUMA_BALANCING", 1 << 13, 0 },
-  { "MPOL_F_RELATIVE_NODES", 1 << 14, 0 },
-  { "MPOL_F_STATIC_NODES", 1 << 15, 0 },
+/* Values from <linux/mempolicy.h>, by the spec's names (oci_mempolicy_modes,
+ * oci_mempolicy_flags); spelled out because older headers lack the newer
+ * modes. */
+static const struct mempolicy_mode_def modes[OCI_MPOL_COUNT] = {
+  [OCI_MPOL_DEFAULT] = { 0, MEMPOLICY_NODES_NONE },
+  [OCI_MPOL_PREFERRED] = { 1, MEMPOLICY_NODES_OPTIONAL },
+  [OCI_MPOL_BIND] = { 2, MEMPOLICY_NODES_REQUIRED },
+  [OCI_MPOL_INTERLEAVE] = { 3, MEMPOLICY_NODES_REQUIRED },
+  [OCI_MPOL_LOCAL] = { 4, MEMPOLICY_NODES_NONE },
+  [OCI_MPOL_PREFERRED_MANY] = { 5, MEMPOLICY_NODES_REQUIRED },
+  [OCI_MPOL_WEIGHTED_INTERLEAVE] = { 6, MEMPOLICY_NODES_REQUIRED },
 };
 
-#define N(a) (sizeof (a) / sizeof (a)[0])
+static const int flag_values[OCI_MPOL_F_COUNT] = {
+  [OCI_MPOL_F_NUMA_BALANCING] = 1 << 13,
+  [OCI_MPOL_F_RELATIVE_NODES] = 1 << 14,
+  [OCI_MPOL_F_STATIC_NODES] = 1 << 15,
+};
 
-int
-memory_policy_mode (const oci_memory_policy *policy, int *mode, casing_error_t *err)
+const struct mempolicy_mode_def *
+mempolicy_mode_def (enum oci_mempolicy_mode mode)
 {
-  size_t i;
+  return (unsigned) mode < OCI_MPOL_COUNT ? &modes[mode] : NULL;
+}
 
-  if (policy->mode == NULL)
-    return casing_error_set (err, 0, "linux.memoryPolicy.mode: missing");
-  for (i = 0; i < N (modes); i++)
-    if (strcmp (modes[i].name, policy->mode) == 0)
-      break;
-  if (i == N (modes))
-    return casing_error_set (err, 0, "linux.memoryPolicy.mode: unknown mode \"%s\"", policy->mode);
-  *mode = modes[i].value;
-  if (modes[i].nodes == 0 && policy->nodes && policy->nodes[strspn (policy->nodes, " ")])
-    return casing_error_set (err, 0, "linux.memoryPolicy.nodes: %s takes no nodes", policy->mode);
-  if (modes[i].nodes == 1 && ! (policy->nodes && policy->nodes[strspn (policy->nodes, " ")]))
-    return casing_error_set (err, 0, "linux.memoryPolicy.nodes: %s needs at least one node", policy->mode);
+static int
+mode_with_flags (const oci_memory_policy *policy, int *out, casing_error_t *err)
+{
+  int mode = oci_name_index (oci_mempolicy_modes, policy->mode);
+
+  if (mode < 0)
+    return casing_error_set (err, EINVAL, "linux.memoryPolicy.mode: \"%s\" is not a mode",
+                             policy->mode ? policy->mode : "");
+  *out = modes[mode].value;
   for (size_t f = 0; f < policy->flags_len; f++)
     {
-      for (i = 0; i < N (flags); i++)
-        if (strcmp (flags[i].name, policy->flags[f]) == 0)
-          break;
-      if (i == N (flags))
-        return casing_error_set (err, 0, "linux.memoryPolicy.flags: unknown flag \"%s\"", policy->flags[f]);
-      *mode |= flags[i].value;
+      int flag = oci_name_index (oci_mempolicy_flags, policy->flags[f]);
+      if (flag < 0)
+        return casing_error_set (err, EINVAL, "linux.memoryPolicy.flags[%zu]: \"%s\" is not a flag", f,
+                                 policy->flags[f]);
+      *out |= flag_values[flag];
     }
   return 0;
 }
@@ -61,13 +57,13 @@ process_apply_memory_policy (const oci_memory_policy *policy, casing_error_t *er
 {
   cleanup_free unsigned long *mask = NULL;
   size_t nbits = 0;
-  int mode;
+  int mode = 0;
 
   if (policy == NULL)
     return 0;
-  if (memory_policy_mode (policy, &mode, err) < 0)
+  if (mode_with_flags (policy, &mode, err) < 0)
     return -1;
-  if (policy->nodes && policy->nodes[strspn (policy->nodes, " ")]
+  if (!id_list_empty (policy->nodes)
       && id_list_parse ("linux.memoryPolicy.nodes", policy->nodes, &mask, &nbits, err) < 0)
     return -1;
   /* maxnode counts one more than the bits the kernel reads. */

@@ -7,15 +7,6 @@
 #include "confine.h"
 
 int
-oom_score_adj_check (const oci_process *process, casing_error_t *err)
-{
-  if (process && process->has_oom_score_adj && (process->oom_score_adj < -1000 || process->oom_score_adj > 1000))
-    return casing_error_set (err, 0, "process.oomScoreAdj: %d is outside [-1000, 1000]",
-                             (int) process->oom_score_adj);
-  return 0;
-}
-
-int
 process_apply_oom_score_adj (const oci_process *process, casing_error_t *err)
 {
   char buf[16];
@@ -24,8 +15,6 @@ process_apply_oom_score_adj (const oci_process *process, casing_error_t *err)
   /* config.md: when unset, the value must not be changed. */
   if (process == NULL || ! process->has_oom_score_adj)
     return 0;
-  if (oom_score_adj_check (process, err) < 0)
-    return -1;
   n = snprintf (buf, sizeof buf, "%d", (int) process->oom_score_adj);
   /* Non-dumpable, our /proc/self files belong to the host's root: root of a
    * user namespace may not open this 0644 one.  Dumpable for the one write:

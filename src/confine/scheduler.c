@@ -7,42 +7,37 @@
 
 #include "confine.h"
 
-static const struct
-{
-  const char *name;
-  int value;
-} policies[] = {
-  { "SCHED_OTHER", 0 }, { "SCHED_FIFO", 1 },     { "SCHED_RR", 2 },      { "SCHED_BATCH", 3 },
-  { "SCHED_ISO", 4 },   { "SCHED_IDLE", 5 },     { "SCHED_DEADLINE", 6 },
-}, flag_names[] = {
-  { "SCHED_FLAG_RESET_ON_FORK", 0x01 }, { "SCHED_FLAG_RECLAIM", 0x02 },        { "SCHED_FLAG_DL_OVERRUN", 0x04 },
-  { "SCHED_FLAG_KEEP_POLICY", 0x08 },   { "SCHED_FLAG_KEEP_PARAMS", 0x10 },    { "SCHED_FLAG_UTIL_CLAMP_MIN", 0x20 },
-  { "SCHED_FLAG_UTIL_CLAMP_MAX", 0x40 },
+/* SCHED_* and SCHED_FLAG_* of <linux/sched.h>, by the spec's names
+ * (oci_sched_policies, oci_sched_flags); spelled out because older headers
+ * lack the newer flags. */
+static const int policy_values[OCI_SCHED_COUNT] = {
+  [OCI_SCHED_OTHER] = 0, [OCI_SCHED_FIFO] = 1, [OCI_SCHED_RR] = 2,       [OCI_SCHED_BATCH] = 3,
+  [OCI_SCHED_ISO] = 4,   [OCI_SCHED_IDLE] = 5, [OCI_SCHED_DEADLINE] = 6,
 };
 
-#define N(a) (sizeof (a) / sizeof (a)[0])
+static const uint64_t flag_values[OCI_SCHED_FLAG_COUNT] = {
+  [OCI_SCHED_FLAG_RESET_ON_FORK] = 0x01, [OCI_SCHED_FLAG_RECLAIM] = 0x02,
+  [OCI_SCHED_FLAG_DL_OVERRUN] = 0x04,    [OCI_SCHED_FLAG_KEEP_POLICY] = 0x08,
+  [OCI_SCHED_FLAG_KEEP_PARAMS] = 0x10,   [OCI_SCHED_FLAG_UTIL_CLAMP_MIN] = 0x20,
+  [OCI_SCHED_FLAG_UTIL_CLAMP_MAX] = 0x40,
+};
 
-int
-scheduler_attr_from_config (const oci_scheduler *s, struct sched_attr *attr, casing_error_t *err)
+static int
+attr_from_config (const oci_scheduler *s, struct sched_attr *attr, casing_error_t *err)
 {
-  size_t i;
+  int policy = oci_name_index (oci_sched_policies, s->policy);
 
   memset (attr, 0, sizeof *attr);
   attr->size = sizeof *attr;
-  for (i = 0; i < N (policies); i++)
-    if (strcmp (policies[i].name, s->policy) == 0)
-      break;
-  if (i == N (policies))
-    return casing_error_set (err, 0, "process.scheduler.policy: unknown policy \"%s\"", s->policy);
-  attr->sched_policy = policies[i].value;
+  if (policy < 0)
+    return casing_error_set (err, EINVAL, "process.scheduler.policy: \"%s\" is not a policy", s->policy);
+  attr->sched_policy = policy_values[policy];
   for (size_t f = 0; f < s->flags_len; f++)
     {
-      for (i = 0; i < N (flag_names); i++)
-        if (strcmp (flag_names[i].name, s->flags[f]) == 0)
-          break;
-      if (i == N (flag_names))
-        return casing_error_set (err, 0, "process.scheduler.flags: unknown flag \"%s\"", s->flags[f]);
-      attr->sched_flags |= flag_names[i].value;
+      int flag = oci_name_index (oci_sched_flags, s->flags[f]);
+      if (flag < 0)
+        return casing_error_set (err, EINVAL, "process.scheduler.flags[%zu]: \"%s\" is not a flag", f, s->flags[f]);
+      attr->sched_flags |= flag_values[flag];
     }
   attr->sched_nice = s->has_nice ? s->nice : 0;
   attr->sched_priority = s->has_priority ? (uint32_t) s->priority : 0;
@@ -59,13 +54,9 @@ process_apply_scheduler (const oci_process *process, casing_error_t *err)
 
   if (process == NULL || process->scheduler == NULL)
     return 0;
-  if (scheduler_attr_from_config (process->scheduler, &attr, err) < 0)
+  if (attr_from_config (process->scheduler, &attr, err) < 0)
     return -1;
   if (syscall (SYS_sched_setattr, 0, &attr, 0) < 0)
-    {
-      if (errno == EINVAL && attr.sched_policy == 4)
-        return casing_error_set (err, 0, "process.scheduler.policy: SCHED_ISO is not supported by Linux");
-      return casing_error_errno (err, "process.scheduler: sched_setattr %s", process->scheduler->policy);
-    }
+    return casing_error_errno (err, "process.scheduler: sched_setattr %s", process->scheduler->policy);
   return 0;
 }

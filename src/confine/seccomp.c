@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Compile linux.seccomp into a BPF program, in the parent: a bad profile
- * fails before anything is created, and the child only has to load it. */
-#include <ctype.h>
+/* Compile linux.seccomp into a BPF program, in the validation: a bad
+ * profile fails before anything is created, and the child only has to
+ * load it. */
 #include <errno.h>
 #include <linux/audit.h>
 #include <stdlib.h>
@@ -16,6 +16,7 @@
 
 #include "core/log.h"
 #include "core/utils.h"
+#include "names.h"
 #include "seccomp_internal.h"
 
 int
@@ -40,102 +41,71 @@ seccomp_program_free (struct seccomp_program *prog)
 
 #ifdef HAVE_SECCOMP
 
+/* libseccomp's actions and operators, by the spec's names
+ * (oci_seccomp_actions, oci_seccomp_operators). */
+static const struct
+{
+  uint32_t action; /* without the errno of ERRNO and TRACE */
+  bool takes_errno;
+} actions[OCI_SCMP_ACT_COUNT] = {
+  [OCI_SCMP_ACT_KILL] = { SCMP_ACT_KILL_THREAD, false },
+  [OCI_SCMP_ACT_KILL_PROCESS] = { SCMP_ACT_KILL_PROCESS, false },
+  [OCI_SCMP_ACT_KILL_THREAD] = { SCMP_ACT_KILL_THREAD, false },
+  [OCI_SCMP_ACT_TRAP] = { SCMP_ACT_TRAP, false },
+  [OCI_SCMP_ACT_ERRNO] = { SCMP_ACT_ERRNO (0), true },
+  [OCI_SCMP_ACT_TRACE] = { SCMP_ACT_TRACE (0), true },
+  [OCI_SCMP_ACT_ALLOW] = { SCMP_ACT_ALLOW, false },
+  [OCI_SCMP_ACT_LOG] = { SCMP_ACT_LOG, false },
+  [OCI_SCMP_ACT_NOTIFY] = { SCMP_ACT_NOTIFY, false },
+};
+
+static const enum scmp_compare operators[OCI_SCMP_CMP_COUNT] = {
+  [OCI_SCMP_CMP_NE] = SCMP_CMP_NE, [OCI_SCMP_CMP_LT] = SCMP_CMP_LT, [OCI_SCMP_CMP_LE] = SCMP_CMP_LE,
+  [OCI_SCMP_CMP_EQ] = SCMP_CMP_EQ, [OCI_SCMP_CMP_GE] = SCMP_CMP_GE, [OCI_SCMP_CMP_GT] = SCMP_CMP_GT,
+  [OCI_SCMP_CMP_MASKED_EQ] = SCMP_CMP_MASKED_EQ,
+};
+
 /* `field` is the JSON path for messages; errno_ret applies to ERRNO/TRACE. */
 static int
 parse_action (const char *field, const char *name, bool has_errno, uint32_t errno_ret, uint32_t *out,
               casing_error_t *err)
 {
   uint32_t e = has_errno ? errno_ret : EPERM;
-  bool takes_errno = false;
+  int i = oci_name_index (oci_seccomp_actions, name);
 
-  if (strcmp (name, "SCMP_ACT_KILL") == 0 || strcmp (name, "SCMP_ACT_KILL_THREAD") == 0)
-    *out = SCMP_ACT_KILL_THREAD;
-  else if (strcmp (name, "SCMP_ACT_KILL_PROCESS") == 0)
-    *out = SCMP_ACT_KILL_PROCESS;
-  else if (strcmp (name, "SCMP_ACT_TRAP") == 0)
-    *out = SCMP_ACT_TRAP;
-  else if (strcmp (name, "SCMP_ACT_ERRNO") == 0)
-    *out = SCMP_ACT_ERRNO (e), takes_errno = true;
-  else if (strcmp (name, "SCMP_ACT_TRACE") == 0)
-    *out = SCMP_ACT_TRACE (e), takes_errno = true;
-  else if (strcmp (name, "SCMP_ACT_ALLOW") == 0)
-    *out = SCMP_ACT_ALLOW;
-  else if (strcmp (name, "SCMP_ACT_LOG") == 0)
-    *out = SCMP_ACT_LOG;
-  else if (strcmp (name, "SCMP_ACT_NOTIFY") == 0)
-    *out = SCMP_ACT_NOTIFY;
-  else
+  if (i < 0)
     return casing_error_set (err, 0, "%s: unknown action \"%s\"", field, name);
   /* config-linux.md: an errno with an action that takes none is an error. */
-  if (has_errno && ! takes_errno)
+  if (has_errno && ! actions[i].takes_errno)
     return casing_error_set (err, 0, "%s: %s does not take an errno return", field, name);
-  if (takes_errno && e > 0xffff)
+  if (actions[i].takes_errno && e > 0xffff)
     return casing_error_set (err, 0, "%s: errno return %u is out of range", field, e);
+  *out = actions[i].takes_errno ? actions[i].action | (e & 0xffff) : actions[i].action;
   return 0;
 }
 
 static int
 parse_op (const char *field, const char *name, enum scmp_compare *out, casing_error_t *err)
 {
-  static const struct
-  {
-    const char *name;
-    enum scmp_compare op;
-  } ops[] = {
-    { "SCMP_CMP_NE", SCMP_CMP_NE }, { "SCMP_CMP_LT", SCMP_CMP_LT }, { "SCMP_CMP_LE", SCMP_CMP_LE },
-    { "SCMP_CMP_EQ", SCMP_CMP_EQ }, { "SCMP_CMP_GE", SCMP_CMP_GE }, { "SCMP_CMP_GT", SCMP_CMP_GT },
-    { "SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ },
-  };
-  for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
-    if (strcmp (ops[i].name, name) == 0)
-      {
-        *out = ops[i].op;
-        return 0;
-      }
-  return casing_error_set (err, 0, "%s: unknown operator \"%s\"", field, name);
+  int i = oci_name_index (oci_seccomp_operators, name);
+
+  if (i < 0)
+    return casing_error_set (err, 0, "%s: unknown operator \"%s\"", field, name);
+  *out = operators[i];
+  return 0;
 }
 
-/* The spec's list (config-linux.md, libseccomp 2.6); the ones this
- * libseccomp resolves are what we support. */
-static const char *const spec_archs[] = {
-  "SCMP_ARCH_X86", "SCMP_ARCH_X86_64", "SCMP_ARCH_X32", "SCMP_ARCH_ARM", "SCMP_ARCH_AARCH64",
-  "SCMP_ARCH_MIPS", "SCMP_ARCH_MIPS64", "SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPSEL", "SCMP_ARCH_MIPSEL64",
-  "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC", "SCMP_ARCH_PPC64", "SCMP_ARCH_PPC64LE", "SCMP_ARCH_S390",
-  "SCMP_ARCH_S390X", "SCMP_ARCH_PARISC", "SCMP_ARCH_PARISC64", "SCMP_ARCH_RISCV64", "SCMP_ARCH_LOONGARCH64",
-  "SCMP_ARCH_M68K", "SCMP_ARCH_SH", "SCMP_ARCH_SHEB", NULL,
-};
-
-static bool
-in_spec_archs (const char *name)
-{
-  for (size_t i = 0; spec_archs[i]; i++)
-    if (strcmp (spec_archs[i], name) == 0)
-      return true;
-  return false;
-}
-
-/* "SCMP_ARCH_X86_64" -> libseccomp's "x86_64".  Architectures the spec
- * lists but this libseccomp does not know are skipped with a warning: the
- * filter cannot match them anyway. */
+/* Architectures this libseccomp does not know are skipped (the validation
+ * warned): the filter cannot match them anyway. */
 static int
-add_arch (scmp_filter_ctx ctx, size_t i, const char *name, casing_error_t *err)
+add_arch (scmp_filter_ctx ctx, const char *name, casing_error_t *err)
 {
-  char lower[32];
-  uint32_t token;
-  size_t n;
+  uint32_t token = seccomp_arch_token (name);
   int r;
 
-  if (strncmp (name, "SCMP_ARCH_", 10) != 0 || (n = strlen (name + 10)) == 0 || n >= sizeof lower)
-    return casing_error_set (err, 0, "linux.seccomp.architectures[%zu]: unknown architecture \"%s\"", i, name);
-  for (size_t k = 0; k <= n; k++)
-    lower[k] = tolower ((unsigned char) name[10 + k]);
-  token = seccomp_arch_resolve_name (lower);
-  if (token == 0 && ! in_spec_archs (name))
-    return casing_error_set (err, 0, "linux.seccomp.architectures[%zu]: unknown architecture \"%s\"", i, name);
   if (token == 0)
     {
-      log_warning ("linux.seccomp.architectures: %s is not supported by libseccomp %u.%u, skipped", name,
-                   seccomp_version ()->major, seccomp_version ()->minor);
+      log_debug ("linux.seccomp.architectures: %s is unknown to libseccomp, skipped", name);
       return 0;
     }
   r = seccomp_arch_add (ctx, token);
@@ -271,11 +241,11 @@ compile (scmp_filter_ctx ctx, const oci_seccomp *sc, uint32_t default_action, st
          casing_error_t *err)
 {
   for (size_t i = 0; i < sc->architectures_len; i++)
-    if (add_arch (ctx, i, sc->architectures[i], err) < 0)
+    if (add_arch (ctx, sc->architectures[i], err) < 0)
       return -1;
   for (size_t i = 0; i < sc->flags_len; i++)
     {
-      unsigned int bit = seccomp_flag_from_name (sc->flags[i]);
+      unsigned int bit = seccomp_flag_bit (sc->flags[i]);
       if (bit == 0)
         return casing_error_set (err, 0, "linux.seccomp.flags[%zu]: unknown flag \"%s\"", i, sc->flags[i]);
       prog->flags |= bit;
@@ -322,100 +292,41 @@ seccomp_compile (const oci_seccomp *sc, struct seccomp_program **out, casing_err
   return 0;
 }
 
-int
-seccomp_prepare (const oci_seccomp *sc, struct seccomp_program **out, casing_error_t *err)
-{
-  struct seccomp_program *prog;
-
-  if (seccomp_compile (sc, out, err) < 0)
-    return -1;
-  prog = *out;
-  if (prog && prog->notify)
-    {
-      prog->listener_sock = seccomp_listener_connect (sc->listener_path, err);
-      if (prog->listener_sock < 0)
-        {
-          seccomp_program_free (prog);
-          *out = NULL;
-          return casing_error_prefix (err, "linux.seccomp.listenerPath");
-        }
-      prog->listener_path = xstrdup (sc->listener_path);
-    }
-  return 0;
-}
-
-const char **
-seccomp_known_archs (void)
-{
-  size_t n = sizeof spec_archs / sizeof spec_archs[0], k = 0;
-  const char **out = xmalloc0 (n * sizeof *out);
-  char lower[32];
-
-  for (size_t i = 0; spec_archs[i]; i++)
-    {
-      size_t j;
-      for (j = 0; spec_archs[i][10 + j] && j < sizeof lower - 1; j++)
-        lower[j] = tolower ((unsigned char) spec_archs[i][10 + j]);
-      lower[j] = '\0';
-      if (seccomp_arch_resolve_name (lower) != 0)
-        out[k++] = spec_archs[i];
-    }
-  return out;
-}
-
-bool
-seccomp_built (void)
-{
-  return true;
-}
-
-uint32_t
-seccomp_program_simulate (const struct seccomp_program *prog, const char *syscall_name, const uint64_t args[6])
-{
-  int nr = seccomp_syscall_resolve_name (syscall_name);
-  if (prog == NULL)
-    return SCMP_ACT_ALLOW;
-  if (nr == __NR_SCMP_ERROR)
-    return SCMP_ACT_KILL_PROCESS;
-  return seccomp_simulate (prog, nr, args);
-}
-
 #else /* ! HAVE_SECCOMP */
-
-const char **
-seccomp_known_archs (void)
-{
-  return xmalloc0 (sizeof (const char *));
-}
-
-bool
-seccomp_built (void)
-{
-  return false;
-}
-
-uint32_t
-seccomp_program_simulate (const struct seccomp_program *prog, const char *syscall_name, const uint64_t args[6])
-{
-  (void) prog;
-  (void) syscall_name;
-  (void) args;
-  return 0x7fff0000U; /* SECCOMP_RET_ALLOW: no program without libseccomp */
-}
-
-int
-seccomp_prepare (const oci_seccomp *sc, struct seccomp_program **out, casing_error_t *err)
-{
-  *out = NULL;
-  if (sc == NULL)
-    return 0;
-  return casing_error_set (err, 0, "seccomp requested by linux.seccomp but casing was built without libseccomp");
-}
 
 int
 seccomp_compile (const oci_seccomp *sc, struct seccomp_program **out, casing_error_t *err)
 {
-  return seccomp_prepare (sc, out, err);
+  *out = NULL;
+  if (sc == NULL)
+    return 0;
+  return casing_error_set (err, 0, "linux.seccomp: casing was built without libseccomp");
 }
 
 #endif
+
+int
+seccomp_connect_listener (struct seccomp_program *prog, const oci_seccomp *sc, casing_error_t *err)
+{
+  if (prog == NULL || ! prog->notify || prog->listener_sock >= 0)
+    return 0;
+  prog->listener_sock = seccomp_listener_connect (sc->listener_path, err);
+  if (prog->listener_sock < 0)
+    return casing_error_prefix (err, "linux.seccomp.listenerPath");
+  prog->listener_path = xstrdup (sc->listener_path);
+  return 0;
+}
+
+int
+seccomp_prepare (const oci_seccomp *sc, struct seccomp_program **out, casing_error_t *err)
+{
+  if (seccomp_compile (sc, out, err) < 0)
+    return -1;
+  if (seccomp_connect_listener (*out, sc, err) < 0)
+    {
+      seccomp_program_free (*out);
+      *out = NULL;
+      return -1;
+    }
+  return 0;
+}

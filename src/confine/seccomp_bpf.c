@@ -10,7 +10,6 @@
 #include <string.h>
 #include <sys/syscall.h>
 
-#include "confine.h"
 #include "seccomp_internal.h"
 
 #if defined(__x86_64__)
@@ -173,10 +172,10 @@ action_name (uint32_t ret)
 {
   switch (ret & SECCOMP_RET_ACTION_FULL)
     {
-    case SECCOMP_RET_KILL_PROCESS: return "SCMP_ACT_KILL_PROCESS";
-    case SECCOMP_RET_KILL_THREAD: return "SCMP_ACT_KILL";
-    case SECCOMP_RET_TRAP: return "SCMP_ACT_TRAP";
-    default: return "SCMP_ACT_ERRNO";
+    case SECCOMP_RET_KILL_PROCESS: return oci_seccomp_actions[OCI_SCMP_ACT_KILL_PROCESS];
+    case SECCOMP_RET_KILL_THREAD: return oci_seccomp_actions[OCI_SCMP_ACT_KILL];
+    case SECCOMP_RET_TRAP: return oci_seccomp_actions[OCI_SCMP_ACT_TRAP];
+    default: return oci_seccomp_actions[OCI_SCMP_ACT_ERRNO];
     }
 }
 

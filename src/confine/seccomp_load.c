@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include "confine.h"
+#include "host.h"
+#include "names.h"
 #include "seccomp_internal.h"
 
 #ifndef SECCOMP_FILTER_FLAG_TSYNC_ESRCH
@@ -20,14 +22,13 @@ struct seccomp_program *seccomp_loaded_program;
 static int
 explain_einval (const struct seccomp_program *prog, casing_error_t *err)
 {
-  const char *const *names = seccomp_known_flags ();
+  const char *const *names = oci_seccomp_flags;
 
   for (size_t i = 0; names[i]; i++)
-    if ((prog->flags & seccomp_flag_from_name (names[i])) && ! seccomp_flag_supported (names[i]))
+    if ((prog->flags & seccomp_flag_bit (names[i])) && ! seccomp_flag_supported (names[i]))
       return casing_error_set (err, 0, "linux.seccomp.flags: %s is not supported by the running kernel",
                                names[i]);
-  if (prog->notify && ! (syscall (SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, NULL) < 0
-                         && errno == EFAULT))
+  if (prog->notify && ! seccomp_notify_supported ())
     return casing_error_set (err, 0, "linux.seccomp: SCMP_ACT_NOTIFY is not supported by the running kernel");
   return casing_error_set (err, 0, "linux.seccomp: the kernel refused the filter");
 }

@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include "core/utils.h"
-#include "confine.h"
 #include "seccomp_internal.h"
 
 static void
@@ -32,7 +31,7 @@ append_json_string (FILE *f, const char *s)
   fputc ('"', f);
 }
 
-char *
+static char *
 seccomp_notify_message (const char *metadata, int64_t pid, const char *state_json)
 {
   char *buf = NULL;
@@ -122,8 +121,8 @@ seccomp_send_notify_fd (const oci_seccomp *seccomp, int notify_fd, const char *s
   oci_state_free (state);
 
   msg = seccomp_notify_message (seccomp->listener_metadata, pid, state_json);
-  /* The connection made in the parent, if this is the program we loaded;
-   * else (a caller that did not use seccomp_prepare) connect now. */
+  /* The connection made in the runtime, if this is the program we loaded;
+   * else (a caller that did not connect it) connect now. */
   if (seccomp_loaded_program && seccomp_loaded_program->listener_sock >= 0
       && strcmp (seccomp_loaded_program->listener_path, seccomp->listener_path) == 0)
     sock = steal_fd (&seccomp_loaded_program->listener_sock);

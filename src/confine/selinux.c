@@ -12,7 +12,7 @@
 #include "core/lazylib.h"
 #include "core/log.h"
 #include "core/utils.h"
-#include "confine.h"
+#include "host.h"
 #include "lsm.h"
 
 #ifndef SELINUX_MAGIC

@@ -146,8 +146,10 @@ apply_process_attributes (const oci_config *c, casing_error_t *err)
 {
   const oci_process *p = c->process;
 
-  if (process_apply_rlimits (p, err) < 0 || process_apply_oom_score_adj (p, err) < 0
-      || process_apply_scheduler (p, err) < 0 || process_apply_io_priority (p, err) < 0)
+  /* rlimits come last, right before exec (confine_before_exec): under a
+   * RLIMIT_NOFILE or RLIMIT_AS of 0 none of our setup could run. */
+  if (process_apply_oom_score_adj (p, err) < 0 || process_apply_scheduler (p, err) < 0
+      || process_apply_io_priority (p, err) < 0)
     return -1;
   if (c->linux_ && c->linux_->memory_policy
       && process_apply_memory_policy (c->linux_->memory_policy, err) < 0)

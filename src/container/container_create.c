@@ -20,6 +20,7 @@
 
 #include "cgroups/cgroups.h"
 #include "confine/confine.h"
+#include "confine/exe_protect.h"
 #include "confine/lsm.h"
 #include "isolation/isolation.h"
 #include "core/log.h"
@@ -88,7 +89,11 @@ load_config (struct create_job *j, casing_error_t *err)
   t = trace_enabled () ? trace_now () : 0;
   if (j->config->process == NULL || j->config->process->args_len == 0)
     return casing_error_set (err, EINVAL, "config.json: process.args must have an entry");
-  if (validate_config_for_create (j->config, j->bundle, err) < 0)
+  /* The seccomp filter is compiled there, once: it is what the init loads. */
+  if (validate_config_for_create (j->config, j->bundle, &j->seccomp, err) < 0)
+    return -1;
+  if (j->o->systemd_cgroup
+      && cgroup_systemd_check (j->config->linux_ ? j->config->linux_->cgroups_path : NULL, j->o->rootless, err) < 0)
     return -1;
   TRACE_STEP (t, "validate", 1, NULL);
   if (rootfs_resolve_path (j->config, j->bundle, &root, err) < 0)
@@ -577,11 +582,13 @@ protect (struct create_job *j, casing_error_t *err)
   return 0;
 }
 
+/* The filter was compiled by the validation (load_config); its notify
+ * listener is connected now. */
 static int
-compile_seccomp (struct create_job *j, casing_error_t *err)
+connect_seccomp_listener (struct create_job *j, casing_error_t *err)
 {
   const oci_linux *l = j->config->linux_;
-  return l && l->seccomp ? seccomp_prepare (l->seccomp, &j->seccomp, err) : 0;
+  return l ? seccomp_connect_listener (j->seccomp, l->seccomp, err) : 0;
 }
 
 static int
@@ -609,7 +616,7 @@ static const struct
   { "protect", protect },
   { "config", load_config },
   { "console-socket", check_terminal_options },
-  { "seccomp-compile", compile_seccomp },
+  { "seccomp-listener", connect_seccomp_listener },
   { "state-record", record_state },
   { "cgroup-create", create_cgroup },
   { "namespaces-prepare", prepare_namespaces },

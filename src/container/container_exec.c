@@ -17,8 +17,9 @@
 #include <unistd.h>
 
 #include "cgroups/cgroups.h"
-#include "confine/caps.h"
 #include "confine/confine.h"
+#include "confine/exe_protect.h"
+#include "confine/host.h"
 #include "confine/lsm.h"
 #include "core/procfs.h"
 #include "core/trace.h"
@@ -28,20 +29,6 @@
 #include "container_internal.h"
 #include "state_store.h"
 #include "sync.h"
-
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
-
-static const struct
-{
-  const char *name;
-  int flag;
-} ns_kinds[] = {
-  { "user", CLONE_NEWUSER }, { "mnt", CLONE_NEWNS },      { "uts", CLONE_NEWUTS },
-  { "ipc", CLONE_NEWIPC },   { "net", CLONE_NEWNET },     { "pid", CLONE_NEWPID },
-  { "cgroup", CLONE_NEWCGROUP }, { "time", CLONE_NEWTIME },
-};
 
 struct exec_job
 {
@@ -65,16 +52,16 @@ differing_namespaces (pid_t pid)
 {
   int flags = 0;
 
-  for (size_t i = 0; i < sizeof ns_kinds / sizeof ns_kinds[0]; i++)
+  for (size_t i = 0; i < OCI_NS_COUNT; i++)
     {
       char theirs[64], ours[64];
       struct stat a, b;
-      snprintf (theirs, sizeof theirs, "/proc/%d/ns/%s", (int) pid, ns_kinds[i].name);
-      snprintf (ours, sizeof ours, "/proc/self/ns/%s", ns_kinds[i].name);
+      snprintf (theirs, sizeof theirs, "/proc/%d/ns/%s", (int) pid, namespace_defs[i].proc_name);
+      snprintf (ours, sizeof ours, "/proc/self/ns/%s", namespace_defs[i].proc_name);
       if (stat (theirs, &a) < 0 || stat (ours, &b) < 0)
         continue;
       if (a.st_ino != b.st_ino || a.st_dev != b.st_dev)
-        flags |= ns_kinds[i].flag;
+        flags |= namespace_defs[i].flag;
     }
   return flags;
 }
@@ -213,8 +200,8 @@ open_terminal (struct joiner *jn, casing_error_t *err)
 static int
 apply_attributes (const oci_process *p, bool scheduler, casing_error_t *err)
 {
-  if (process_apply_rlimits (p, err) < 0 || process_apply_oom_score_adj (p, err) < 0
-      || process_apply_io_priority (p, err) < 0)
+  /* rlimits: in process_confine, last of all (confine_before_exec). */
+  if (process_apply_oom_score_adj (p, err) < 0 || process_apply_io_priority (p, err) < 0)
     return -1;
   if (scheduler && process_apply_scheduler (p, err) < 0)
     return -1;

@@ -187,7 +187,7 @@ process_confined_after_clone (const oci_process *p, const struct seccomp_program
   /* A scheduler that resets on fork would be lost by the clone; a filter
    * that refuses the clone would stop it. */
   for (size_t i = 0; p->scheduler && i < p->scheduler->flags_len; i++)
-    if (strcmp (p->scheduler->flags[i], "SCHED_FLAG_RESET_ON_FORK") == 0)
+    if (oci_name_index (oci_sched_flags, p->scheduler->flags[i]) == OCI_SCHED_FLAG_RESET_ON_FORK)
       return true;
   return seccomp && !seccomp_program_allows_clone (seccomp, CLONE_PARENT | SIGCHLD);
 }

@@ -11,11 +11,10 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "confine/confine.h"
+#include "confine/exe_protect.h"
 #include "core/utils.h"
 #include "exec_program.h"
 
-#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 /* fs/binfmt_script.c reads this much of a script, and nests 4 deep. */
 #define SCRIPT_HEADER_MAX 256
 #define MAX_INTERPRETER_DEPTH 4
@@ -152,7 +151,7 @@ static int
 search_path (const char *name, char *const *env, const char *cwd, struct file_ref *f, casing_error_t *err)
 {
   const char *path_env = env_get (env, "PATH");
-  cleanup_free char *copy = xstrdup (path_env ? path_env : DEFAULT_PATH);
+  cleanup_free char *copy = xstrdup (path_env ? path_env : EXEC_DEFAULT_PATH);
   char *save = NULL;
 
   for (char *dir = strtok_r (copy, ":", &save); dir; dir = strtok_r (NULL, ":", &save))

@@ -60,24 +60,6 @@ xasprintf (char **out, const char *fmt, ...)
   return r;
 }
 
-char *
-str_join (char **v, size_t n, const char *sep)
-{
-  size_t total = 1, seplen = strlen (sep);
-  char *out, *p;
-
-  for (size_t i = 0; i < n; i++)
-    total += strlen (v[i]) + seplen;
-  p = out = xmalloc0 (total);
-  for (size_t i = 0; i < n; i++)
-    {
-      if (i)
-        p = stpcpy (p, sep);
-      p = stpcpy (p, v[i]);
-    }
-  return out;
-}
-
 int
 read_all_fd (int fd, const char *description, char **out, size_t *len, casing_error_t *err)
 {
@@ -153,12 +135,6 @@ write_file_at (int dirfd, const char *path, const char *data, size_t len, casing
   if (write_all (fd, data, len) < 0)
     return casing_error_errno (err, "write `%s`", path);
   return 0;
-}
-
-int
-write_file (const char *path, const char *data, size_t len, casing_error_t *err)
-{
-  return write_file_at (AT_FDCWD, path, data, len, err);
 }
 
 int

@@ -26,11 +26,14 @@ static inline void cleanup_closedirp (DIR **d) { if (*d) closedir (*d); }
 #define steal_pointer(pp) ({ __typeof__ (*(pp)) _p = *(pp); *(pp) = NULL; _p; })
 #define steal_fd(fdp) ({ int _fd = *(fdp); *(fdp) = -1; _fd; })
 
+/* execvp's search path when the environment has no PATH: where the
+ * container's program is looked up (and the validation's hint about it). */
+#define EXEC_DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
 void *xmalloc0 (size_t size);             /* aborts on ENOMEM, like every allocator here */
 void *xrealloc (void *p, size_t size);
 char *xstrdup (const char *s);
 int xasprintf (char **out, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
-char *str_join (char **v, size_t n, const char *sep);
 
 /* Read a whole file (or fd) into a NUL-terminated buffer. */
 int read_all_file (const char *path, char **out, size_t *len, casing_error_t *err);
@@ -41,7 +44,6 @@ int read_file_at (int dirfd, const char *path, char **out, size_t *len, casing_e
 int write_all (int fd, const void *buf, size_t len);
 /* Write a string to an existing file (cgroup, procfs): open O_WRONLY, write, close. */
 int write_file_at (int dirfd, const char *path, const char *data, size_t len, casing_error_t *err);
-int write_file (const char *path, const char *data, size_t len, casing_error_t *err);
 /* For a file in a directory someone else may write: open the directory of
  * `path` (O_PATH) and point *name at the last component, so the file is
  * then reached relative to that fd only.  Returns the fd. */

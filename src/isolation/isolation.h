@@ -33,11 +33,34 @@
 #ifndef CASING_ISOLATION_H
 #define CASING_ISOLATION_H
 
+#include <sched.h>
 #include <stdbool.h>
+#include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "core/error.h"
 #include "ocispec.h"
+
+/* <sched.h> of glibc before 2.36 lacks it. */
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+/* The one namespace table: what each type of the spec (oci_namespace_types)
+ * is to Linux, indexed by enum oci_namespace_type.  Creating, joining,
+ * the validation, `exec` and `casing features` all read it. */
+struct namespace_def
+{
+  int flag;              /* CLONE_NEWNET */
+  const char *proc_name; /* /proc/PID/ns/<proc_name>: "net" */
+};
+extern const struct namespace_def namespace_defs[OCI_NS_COUNT];
+/* The definition of a type ("network"), or NULL for a name the spec does
+ * not have (the parser refuses those). */
+const struct namespace_def *namespace_lookup (const char *type);
+/* Its name in the spec. */
+const char *namespace_type_name (const struct namespace_def *d);
 
 struct rootfs_context
 {
@@ -89,6 +112,9 @@ int uts_apply (const oci_config *config, casing_error_t *err);
 /* Child, after namespaces_join_paths: refuses every key whose namespace
  * is the runtime's own (namespace_is_runtimes), then writes them all. */
 int sysctl_apply (const oci_config *config, casing_error_t *err);
+/* The path of a linux.sysctl key below /proc ("sys/net/ipv4/ip_forward"):
+ * dots become slashes unless the key is written with slashes. */
+char *sysctl_proc_path (const char *key);
 /* Whether linux.sysctl key `key` may be set with this config's namespaces
  * (pure: for `casing check`).  0 or -1 with a message naming the key. */
 int sysctl_check_allowed (const oci_config *config, const char *key, casing_error_t *err);
@@ -101,6 +127,15 @@ int sysctl_check_not_runtime_ns (const oci_config *config, const char *key, casi
  * leads to the caller's own namespace (by identity), 0 when not, -1 when
  * the path cannot be checked. */
 int namespace_joined_is_runtimes (const oci_config *config, const char *type, casing_error_t *err);
+/* What `path` (a path in the container) names in the root filesystem at
+ * `rootfs` as it is now, symlinks resolved inside it: 1 and *st when it
+ * exists, 0 when it does not, -1 when that cannot be told.  For the
+ * validation, whose answer about paths in the container is only a hint:
+ * mounts and createContainer hooks change the root. */
+int rootfs_stat_path (const char *rootfs, const char *path, struct stat *st);
+/* A new user namespace whose gid map the runtime may write only after
+ * denying setgroups (it lacks CAP_SETGID): additionalGids cannot be set. */
+bool userns_denies_setgroups (const oci_config *config);
 /* Absolute host path of root.path (relative to the bundle), checked to be a
  * directory. */
 int rootfs_resolve_path (const oci_config *config, const char *bundle, char **out, casing_error_t *err);
@@ -122,6 +157,38 @@ int rootfs_finalize (struct rootfs_context *ctx, casing_error_t *err);
  * after rootfs_prepare).  No-op with a mount namespace. */
 int rootfs_release_host_mounts (const oci_config *config, const char *rootfs, casing_error_t *err);
 int personality_apply (const oci_config *config, casing_error_t *err);
+
+/* What the mount code makes of mounts[].options (mount_options.c); the
+ * validation reads it too. */
+
+struct mount_options
+{
+  unsigned long ms_flags;       /* MS_* for mount(2) (ro, nosuid, sync, ...) */
+  uint64_t attr_set;            /* MOUNT_ATTR_* on the mount itself */
+  uint64_t attr_clr;
+  uint64_t rec_attr_set;        /* MOUNT_ATTR_* applied with AT_RECURSIVE (rro, rnosuid...) */
+  uint64_t rec_attr_clr;
+  uint64_t propagation;         /* MS_SHARED|MS_SLAVE|MS_PRIVATE|MS_UNBINDABLE or 0 */
+  bool propagation_recursive;   /* rshared, rslave... */
+  bool bind;
+  bool rbind;
+  bool remount;
+  bool idmap;
+  bool ridmap;
+  bool tmpcopyup;
+  bool atime_set;               /* an atime option was given (attr carries MOUNT_ATTR__ATIME) */
+  bool rec_atime_set;
+  char *data;                   /* unknown options, comma-separated; NULL when none */
+};
+
+/* Parse `options` into *out.  Never fails on unknown options (they become
+ * filesystem data); fails only on contradictions the kernel cannot express. */
+int mount_options_parse (char *const *options, size_t n, struct mount_options *out, casing_error_t *err);
+void mount_options_release (struct mount_options *o);
+/* A bind mount: `bind`/`rbind` in the options or type "bind". */
+bool mount_is_bind (const oci_mount *m, const struct mount_options *o);
+/* The host path of mounts[].source: relative to the bundle directory. */
+char *mount_source_path (const char *bundle, const char *source);
 
 /* Every mount option string implemented (features.md `mountOptions`),
  * sorted, NULL-terminated. */

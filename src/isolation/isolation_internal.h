@@ -17,15 +17,7 @@
 #include <sys/mount.h>
 
 /* ---- namespaces.c ---- */
-struct namespace_def
-{
-  const char *type;      /* OCI name: "network" */
-  int flag;              /* CLONE_NEWNET */
-  const char *proc_name; /* /proc/PID/ns/<proc_name>: "net" */
-};
-const struct namespace_def *namespace_lookup (const char *type);
 const oci_namespace *config_get_namespace (const oci_config *config, const char *type);
-int namespaces_validate (const oci_config *config, casing_error_t *err);
 int namespace_open_checked (const char *path, const struct namespace_def *d, const char *where,
                             casing_error_t *err);
 bool namespace_is_current (const char *path, const char *proc_name);
@@ -49,36 +41,8 @@ bool namespace_identity_equal (const struct ns_identity *a, const struct ns_iden
 char *timens_format_offsets (const oci_time_offsets *t);
 int timens_create (const oci_config *config, casing_error_t *err);
 
-/* ---- personality.c, sysctl.c ---- */
-int personality_domain_parse (const char *domain, unsigned long *out);
-char *sysctl_proc_path (const char *key);
 
-/* ---- mount_options.c: option strings -> what to do ---- */
-
-struct mount_options
-{
-  unsigned long ms_flags;       /* MS_* for mount(2) (ro, nosuid, sync, ...) */
-  uint64_t attr_set;            /* MOUNT_ATTR_* on the mount itself */
-  uint64_t attr_clr;
-  uint64_t rec_attr_set;        /* MOUNT_ATTR_* applied with AT_RECURSIVE (rro, rnosuid...) */
-  uint64_t rec_attr_clr;
-  uint64_t propagation;         /* MS_SHARED|MS_SLAVE|MS_PRIVATE|MS_UNBINDABLE or 0 */
-  bool propagation_recursive;   /* rshared, rslave... */
-  bool bind;
-  bool rbind;
-  bool remount;
-  bool idmap;
-  bool ridmap;
-  bool tmpcopyup;
-  bool atime_set;               /* an atime option was given (attr carries MOUNT_ATTR__ATIME) */
-  bool rec_atime_set;
-  char *data;                   /* unknown options, comma-separated; NULL when none */
-};
-
-/* Parse `options` into *out.  Never fails on unknown options (they become
- * filesystem data); fails only on contradictions the kernel cannot express. */
-int mount_options_parse (char *const *options, size_t n, struct mount_options *out, casing_error_t *err);
-void mount_options_release (struct mount_options *o);
+/* ---- mount_options.c (struct mount_options and its parser: isolation.h) ---- */
 /* MOUNT_ATTR_* equivalents of the per-mount MS_* flags of a mount(2) call. */
 uint64_t mount_options_ms_to_attr (unsigned long ms_flags);
 int mount_propagation_parse (const char *name, uint64_t *flags, bool *recursive);
@@ -152,7 +116,6 @@ enum mount_reopen
 };
 int mount_reopen_target (struct rootfs_context *ctx, const char *path, int target, enum mount_reopen expect,
                          casing_error_t *err);
-bool mount_is_bind (const oci_mount *m, const struct mount_options *o);
 /* A detached, fully configured (idmap, attributes) copy of a bind source. */
 int mounts_open_bind_tree (const struct rootfs_context *ctx, size_t i, casing_error_t *err);
 
@@ -177,7 +140,7 @@ int masked_paths_prepare (struct rootfs_context *ctx, casing_error_t *err);
 int masked_paths_apply (struct rootfs_context *ctx, casing_error_t *err);
 int readonly_paths_apply (const oci_config *config, casing_error_t *err);
 
-/* ---- overlay/tmpcopyup.c ---- */
+/* ---- tmpcopyup.c ---- */
 /* Copy the tree under `src_dirfd` into `dst_dirfd` (owners, modes, links). */
 int tmpcopyup_copy (int src_dirfd, int dst_dirfd, casing_error_t *err);
 

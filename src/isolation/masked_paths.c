@@ -31,8 +31,8 @@ open_target (int root, const char *path, const char *what, int *out, casing_erro
   cleanup_free char *norm = path_normalize (path);
   int fd;
 
-  if (path[0] != '/')
-    return casing_error_set (err, EINVAL, "%s: `%s` is not an absolute path", what, path);
+  /* The validation refused a relative path; the lookup is in the root
+   * whatever the spelling. */
   fd = path_open_in_root (root, norm, PATH_NO_CREATE, &local);
   if (fd < 0 && (local->status == ENOENT || local->status == ENOTDIR))
     return 0;

@@ -161,15 +161,15 @@ mount_reopen_target (struct rootfs_context *ctx, const char *path, int target, e
   return fcntl (fd, F_DUPFD_CLOEXEC, 3);
 }
 
-static char *
-source_path (const struct rootfs_context *ctx, const char *source)
+char *
+mount_source_path (const char *bundle, const char *source)
 {
   char *p;
   if (source == NULL)
     return NULL;
-  if (source[0] == '/' || ctx->bundle == NULL)
+  if (source[0] == '/' || bundle == NULL)
     return xstrdup (source);
-  xasprintf (&p, "%s/%s", ctx->bundle, source);
+  xasprintf (&p, "%s/%s", bundle, source);
   return p;
 }
 
@@ -217,7 +217,7 @@ mounts_open_bind_tree (const struct rootfs_context *ctx, size_t i, casing_error_
 {
   const oci_mount *m = &ctx->config->mounts[i];
   struct mount_options o;
-  cleanup_free char *src = source_path (ctx, m->source);
+  cleanup_free char *src = mount_source_path (ctx->bundle, m->source);
   cleanup_close int tree = -1;
   char what[64];
 
@@ -370,23 +370,6 @@ after_fs_mount (struct rootfs_context *ctx, const char *dest, int target, const 
   return 0;
 }
 
-static int
-check_mount_entry (const oci_mount *m, const struct mount_options *o, const char *what,
-                   casing_error_t *err)
-{
-  if (m->destination == NULL || m->destination[0] == '\0')
-    return casing_error_set (err, EINVAL, "%s.destination: required", what);
-  if ((m->uid_mappings_len > 0) != (m->gid_mappings_len > 0))
-    return casing_error_set (err, EINVAL, "%s: uidMappings and gidMappings must be given together", what);
-  if (! mount_is_bind (m, o) && m->type == NULL && ! o->remount)
-    return casing_error_set (err, EINVAL, "%s.type: required for a mount that is not a bind mount", what);
-  if (o->idmap && ! mount_is_bind (m, o))
-    return casing_error_set (err, EINVAL, "%s: `idmap` is only supported on bind mounts", what);
-  if (o->tmpcopyup && (m->type == NULL || strcmp (m->type, "tmpfs") != 0))
-    return casing_error_set (err, EINVAL, "%s: `tmpcopyup` is only supported on tmpfs", what);
-  return 0;
-}
-
 static bool
 is_cgroup_type (const char *type)
 {
@@ -397,7 +380,7 @@ static int
 mount_entry (struct rootfs_context *ctx, const oci_mount *m, size_t i, struct mount_options *o,
              const char *dest, const char *what, casing_error_t *err)
 {
-  cleanup_free char *src = source_path (ctx, m->source);
+  cleanup_free char *src = mount_source_path (ctx->bundle, m->source);
   cleanup_close int target = -1;
   cleanup_close int lower = -1;
   bool bind = mount_is_bind (m, o);
@@ -447,12 +430,8 @@ mounts_do_one (struct rootfs_context *ctx, size_t i, casing_error_t *err)
   snprintf (what, sizeof what, "mounts[%zu]", i);
   if (mount_options_parse (m->options, m->options_len, &o, err) < 0)
     return casing_error_prefix (err, "%s.options", what);
-  ret = check_mount_entry (m, &o, what, err);
-  if (ret == 0)
-    {
-      dest = path_normalize (m->destination);
-      ret = mount_entry (ctx, m, i, &o, dest, what, err);
-    }
+  dest = path_normalize (m->destination);
+  ret = mount_entry (ctx, m, i, &o, dest, what, err);
   /* A mount over "/" (an overlay rootfs built from `mounts`): what follows
    * goes on top of it, so the root fd must now point at it. */
   if (ret == 0 && path_is_root (dest) && ! o.remount)

@@ -17,30 +17,24 @@
 #include "core/procfs.h"
 #include "core/utils.h"
 
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
-
-static const struct namespace_def namespace_table[] = {
-  { "user", CLONE_NEWUSER, "user" },
-  { "pid", CLONE_NEWPID, "pid" },
-  { "time", CLONE_NEWTIME, "time" },
-  { "mount", CLONE_NEWNS, "mnt" },
-  { "network", CLONE_NEWNET, "net" },
-  { "ipc", CLONE_NEWIPC, "ipc" },
-  { "uts", CLONE_NEWUTS, "uts" },
-  { "cgroup", CLONE_NEWCGROUP, "cgroup" },
+const struct namespace_def namespace_defs[OCI_NS_COUNT] = {
+  [OCI_NS_MOUNT] = { CLONE_NEWNS, "mnt" },     [OCI_NS_PID] = { CLONE_NEWPID, "pid" },
+  [OCI_NS_NETWORK] = { CLONE_NEWNET, "net" },  [OCI_NS_UTS] = { CLONE_NEWUTS, "uts" },
+  [OCI_NS_IPC] = { CLONE_NEWIPC, "ipc" },      [OCI_NS_USER] = { CLONE_NEWUSER, "user" },
+  [OCI_NS_CGROUP] = { CLONE_NEWCGROUP, "cgroup" }, [OCI_NS_TIME] = { CLONE_NEWTIME, "time" },
 };
-
-#define N_NAMESPACES (sizeof namespace_table / sizeof namespace_table[0])
 
 const struct namespace_def *
 namespace_lookup (const char *type)
 {
-  for (size_t i = 0; type && i < N_NAMESPACES; i++)
-    if (strcmp (namespace_table[i].type, type) == 0)
-      return &namespace_table[i];
-  return NULL;
+  int i = oci_name_index (oci_namespace_types, type);
+  return i < 0 ? NULL : &namespace_defs[i];
+}
+
+const char *
+namespace_type_name (const struct namespace_def *d)
+{
+  return oci_namespace_types[d - namespace_defs];
 }
 
 const oci_namespace *
@@ -58,28 +52,6 @@ bool
 config_has_namespace (const oci_config *config, const char *type)
 {
   return config_get_namespace (config, type) != NULL;
-}
-
-/* Every entry a known type, no type twice (config-linux.md: MUST error). */
-int
-namespaces_validate (const oci_config *config, casing_error_t *err)
-{
-  size_t n = config->linux_ ? config->linux_->namespaces_len : 0;
-  for (size_t i = 0; i < n; i++)
-    {
-      const oci_namespace *ns = &config->linux_->namespaces[i];
-      if (namespace_lookup (ns->type) == NULL)
-        return casing_error_set (err, EINVAL, "linux.namespaces[%zu].type: unknown namespace type `%s`",
-                                 i, ns->type ? ns->type : "");
-      for (size_t j = 0; j < i; j++)
-        if (strcmp (config->linux_->namespaces[j].type, ns->type) == 0)
-          return casing_error_set (err, EINVAL, "linux.namespaces[%zu]: duplicate namespace type `%s`",
-                                   i, ns->type);
-      if (ns->path && ns->path[0] != '/')
-        return casing_error_set (err, EINVAL, "linux.namespaces[%zu].path: `%s` is not an absolute path",
-                                 i, ns->path);
-    }
-  return 0;
 }
 
 static bool
@@ -109,12 +81,12 @@ namespaces_clone_flags (const oci_config *config, casing_error_t *err)
 {
   int flags = 0;
 
-  if (namespaces_validate (config, err) < 0)
-    return -1;
   for (size_t i = 0; config->linux_ && i < config->linux_->namespaces_len; i++)
     {
       const oci_namespace *ns = &config->linux_->namespaces[i];
       const struct namespace_def *d = namespace_lookup (ns->type);
+      if (d == NULL)
+        return casing_error_set (err, EINVAL, "linux.namespaces[%zu].type: `%s` is not a namespace", i, ns->type);
       if (ns->path == NULL && d->flag != CLONE_NEWTIME && d->flag != CLONE_NEWCGROUP)
         flags |= d->flag;
     }
@@ -144,7 +116,7 @@ namespace_open_checked (const char *path, const struct namespace_def *d, const c
   if (type < 0 && errno == ENOTTY)
     return casing_error_set (err, EINVAL, "%s: `%s` is not a namespace file", where, path);
   if (type >= 0 && type != d->flag)
-    return casing_error_set (err, EINVAL, "%s: `%s` is not a %s namespace", where, path, d->type);
+    return casing_error_set (err, EINVAL, "%s: `%s` is not a %s namespace", where, path, namespace_type_name (d));
   return steal_fd (&fd);
 }
 
@@ -157,11 +129,13 @@ join_one (const oci_config *config, size_t i, casing_error_t *err)
   cleanup_close int fd = -1;
 
   snprintf (where, sizeof where, "linux.namespaces[%zu].path", i);
+  if (d == NULL)
+    return casing_error_set (err, EINVAL, "linux.namespaces[%zu].type: `%s` is not a namespace", i, ns->type);
   fd = namespace_open_checked (ns->path, d, where, err);
   if (fd < 0)
     return -1;
   if (setns (fd, d->flag) < 0)
-    return casing_error_errno (err, "%s: join %s namespace `%s`", where, d->type, ns->path);
+    return casing_error_errno (err, "%s: join %s namespace `%s`", where, ns->type, ns->path);
   return 0;
 }
 
@@ -181,8 +155,6 @@ namespaces_join_paths (const oci_config *config, casing_error_t *err)
 
   if (config->linux_ == NULL)
     return 0;
-  if (namespaces_validate (config, err) < 0)
-    return -1;
   user = config_get_namespace (config, "user");
   for (size_t o = 0; o < sizeof order / sizeof order[0]; o++)
     for (size_t i = 0; i < config->linux_->namespaces_len; i++)
@@ -312,8 +284,6 @@ namespaces_prepare_parent (const oci_config *config, int *pid_ns_fd, casing_erro
 {
   static const char *const types[] = { "pid", "time" };
 
-  if (namespaces_validate (config, err) < 0)
-    return -1;
   if (namespaces_record_runtime (err) < 0)
     return -1;
   for (size_t t = 0; t < 2; t++)
@@ -344,9 +314,7 @@ namespaces_prepare_parent (const oci_config *config, int *pid_ns_fd, casing_erro
           continue;
         }
       if (setns (fd, d->flag) < 0)
-        return casing_error_errno (err, "%s: join %s namespace `%s`", where, d->type, ns->path);
+        return casing_error_errno (err, "%s: join %s namespace `%s`", where, ns->type, ns->path);
     }
-  if (config->linux_ && config->linux_->time_offsets && ! config_has_namespace (config, "time"))
-    return casing_error_set (err, EINVAL, "linux.timeOffsets: requires a time namespace");
   return 0;
 }

@@ -278,3 +278,19 @@ fd_reopen (int fd, int flags)
   snprintf (path, sizeof path, "/proc/self/fd/%d", fd);
   return open (path, flags | O_CLOEXEC);
 }
+
+int
+rootfs_stat_path (const char *rootfs, const char *path, struct stat *st)
+{
+  cleanup_close int root = open (rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  cleanup_close int fd = -1;
+  cleanup_free char *norm = path_normalize (path);
+  cleanup_casing_error casing_error_t err = NULL;
+
+  if (root < 0)
+    return -1;
+  fd = path_open_in_root (root, norm, PATH_NO_CREATE, &err);
+  if (fd < 0)
+    return err && (err->status == ENOENT || err->status == ENOTDIR) ? 0 : -1;
+  return fstat (fd, st) == 0 ? 1 : -1;
+}

@@ -188,13 +188,11 @@ bind_rootfs_isolated (struct rootfs_context *ctx, casing_error_t *err)
 
   if (config_has_namespace (c, "mount"))
     return isolate_from_host (c, "/", err) < 0 ? -1 : bind_rootfs (ctx, err);
+  /* The validation refused this; the last guard against mounting over the
+   * host's own /proc, /dev and /sys stays here, whoever calls. */
   if (path_is_root (ctx->rootfs))
     return casing_error_set (err, EINVAL, "root.path: the host's `/` cannot be the root filesystem "
                              "without a `mount` namespace in linux.namespaces");
-  /* The runtime's mount namespace belongs to the runtime's user namespace. */
-  if (ctx->has_userns)
-    return casing_error_set (err, EPERM, "linux.namespaces: a `user` namespace needs a `mount` namespace "
-                             "of its own to mount the root filesystem");
   if (bind_rootfs (ctx, err) < 0)
     return -1;
   return isolate_from_host (c, ctx->rootfs, err);

@@ -115,25 +115,28 @@ sysctl_proc_path (const char *key)
   return p;
 }
 
-/* In the child, once every namespace is joined: the authoritative check.
- * Whatever the paths led to when they were validated, what counts is the
- * namespace we are in now, compared with the runtime's, recorded before
- * clone (namespaces_record_runtime). */
+/* In the child, once every namespace is joined: the authoritative check
+ * (the validation refused keys of no namespace, or of one the container
+ * does not have).  Whatever the paths led to when they were validated,
+ * what counts is the namespace we are in now, compared with the
+ * runtime's, recorded before clone (namespaces_record_runtime); a key of
+ * no namespace cannot be shown not to be the host's. */
 static int
-sysctl_check_key_here (const oci_config *config, const char *key, casing_error_t *err)
+sysctl_check_key_here (const char *key, casing_error_t *err)
 {
+  const char *type = sysctl_key_namespace (key);
   int own;
 
-  if (sysctl_check_allowed (config, key, err) < 0)
-    return -1;
-  own = namespace_is_runtimes (sysctl_key_namespace (key), err);
+  if (type == NULL)
+    return casing_error_set (err, EPERM, "linux.sysctl: `%s` is not namespaced: it would change the host", key);
+  own = namespace_is_runtimes (type, err);
   if (own < 0)
     return casing_error_prefix (err, "linux.sysctl: `%s`", key);
   if (own)
     return casing_error_set (err, EPERM,
                              "linux.sysctl: `%s`: the container is in the runtime's own %s namespace "
                              "(the host's): refusing to write it",
-                             key, sysctl_key_namespace (key));
+                             key, type);
   return 0;
 }
 
@@ -144,7 +147,7 @@ sysctl_apply (const oci_config *config, casing_error_t *err)
 
   /* Every key is checked before any is written. */
   for (size_t i = 0; m && i < m->len; i++)
-    if (sysctl_check_key_here (config, m->items[i].key, err) < 0)
+    if (sysctl_check_key_here (m->items[i].key, err) < 0)
       return -1;
   for (size_t i = 0; m && i < m->len; i++)
     {

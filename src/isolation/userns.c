@@ -52,6 +52,14 @@ write_map (pid_t pid, const char *file, const oci_id_mapping *m, size_t n, casin
   return 0;
 }
 
+bool
+userns_denies_setgroups (const oci_config *config)
+{
+  const oci_namespace *u = config_get_namespace (config, "user");
+
+  return u && u->path == NULL && config->linux_->gid_mappings_len > 0 && ! may_write_gid_map_freely ();
+}
+
 int
 userns_write_mappings (pid_t pid, const oci_config *config, casing_error_t *err)
 {
@@ -66,7 +74,7 @@ userns_write_mappings (pid_t pid, const oci_config *config, casing_error_t *err)
     return 0;
   if (l == NULL || (l->uid_mappings_len == 0 && l->gid_mappings_len == 0))
     return 0;
-  if (l->gid_mappings_len > 0 && ! may_write_gid_map_freely ())
+  if (userns_denies_setgroups (config))
     {
       snprintf (sub, sizeof sub, "%d/setgroups", (int) pid);
       if (procfs_write_verified (sub, "deny", 4, err) < 0)

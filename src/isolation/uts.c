@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* hostname and domainname: only in a UTS namespace of the container's own,
- * never the host's (config.md). */
+ * never the host's (config.md).  The validation refused them without a uts
+ * namespace, or with one that is the runtime's by its path; here the check
+ * is on the namespace the child is really in. */
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
@@ -10,12 +12,6 @@
 int
 uts_apply (const oci_config *config, casing_error_t *err)
 {
-  bool has_uts = config_has_namespace (config, "uts");
-
-  if (config->hostname && ! has_uts)
-    return casing_error_set (err, EINVAL, "hostname: setting it requires a `uts` namespace");
-  if (config->domainname && ! has_uts)
-    return casing_error_set (err, EINVAL, "domainname: setting it requires a `uts` namespace");
   /* A uts namespace joined by path may be the runtime's own: the host's
    * name.  Told by identity, in the namespace we are in now. */
   if (config->hostname || config->domainname)

@@ -1,31 +1,87 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The problem list, the checks of the config's top level (version, root,
+ * process, hooks), and the order of the groups of checks. */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/log.h"
 #include "core/utils.h"
+#include "isolation/isolation.h"
 #include "validate.h"
 #include "validate_checks.h"
 
-void
-problems_add (struct problem_list *l, enum problem_severity severity, const char *path,
-              const char *hint, const char *fmt, ...)
+static void
+problems_addv (struct problem_list *l, enum problem_severity severity, const char *path, const char *hint,
+               const char *fmt, va_list ap)
 {
   struct problem *p;
-  va_list ap;
 
   l->items = xrealloc (l->items, (l->len + 1) * sizeof *l->items);
   p = &l->items[l->len++];
   p->severity = severity;
   p->path = xstrdup (path);
   p->hint = xstrdup (hint);
-  va_start (ap, fmt);
   if (vasprintf (&p->message, fmt, ap) < 0)
     abort ();
+}
+
+void
+problems_add (struct problem_list *l, enum problem_severity severity, const char *path,
+              const char *hint, const char *fmt, ...)
+{
+  va_list ap;
+
+  va_start (ap, fmt);
+  problems_addv (l, severity, path, hint, fmt, ap);
   va_end (ap);
+}
+
+void
+problems_undecided (struct problem_list *l, const char *path, const char *fmt, ...)
+{
+  va_list ap;
+
+  va_start (ap, fmt);
+  problems_addv (l, PROBLEM_WARNING, path,
+                 "it depends on the container's own view: only `create` can decide, once mounts and "
+                 "createContainer hooks are done",
+                 fmt, ap);
+  va_end (ap);
+}
+
+/* Messages of the code that converts and applies values start with the
+ * JSON path of the value ("linux.seccomp.syscalls[2].action: ..."): that
+ * becomes the problem's path when it lies within `within`. */
+void
+problems_add_error (struct problem_list *l, const char *within, const char *hint, const casing_error_t err)
+{
+  const char *msg = err && err->msg ? err->msg : "refused";
+  const char *colon = strstr (msg, ": ");
+  size_t n = strlen (within);
+  cleanup_free char *path = NULL;
+
+  if (colon && strncmp (msg, within, n) == 0 && strchr ("[.:", msg[n]) && memchr (msg, ' ', colon - msg) == NULL)
+    {
+      path = strndup (msg, colon - msg);
+      msg = colon + 2;
+    }
+  problems_add (l, PROBLEM_ERROR, path ? path : within, hint, "%s", msg);
+}
+
+bool
+problems_at (const struct problem_list *l, size_t since, const char *prefix)
+{
+  size_t n = strlen (prefix);
+
+  for (size_t i = since; i < l->len; i++)
+    if (l->items[i].severity == PROBLEM_ERROR && strncmp (l->items[i].path, prefix, n) == 0)
+      return true;
+  return false;
 }
 
 size_t
@@ -59,49 +115,40 @@ check_version (const oci_config *c, struct problem_list *out)
                   "unsupported version \"%s\"", c->oci_version);
 }
 
-static void
+/* The host path of root.path (relative to the bundle), or NULL when it is
+ * not a directory. */
+static char *
 check_root (const oci_config *c, const char *bundle, struct problem_list *out)
 {
   cleanup_free char *path = NULL;
+  char resolved[PATH_MAX];
   struct stat st;
 
   if (c->root == NULL || c->root->path == NULL)
     {
-      problems_add (out, PROBLEM_ERROR, "root", "add {\"root\": {\"path\": \"rootfs\"}}",
-                    "required on Linux");
-      return;
+      problems_add (out, PROBLEM_ERROR, "root", "add {\"root\": {\"path\": \"rootfs\"}}", "required on Linux");
+      return NULL;
     }
   if (c->root->path[0] == '/')
     path = xstrdup (c->root->path);
   else
     xasprintf (&path, "%s/%s", bundle, c->root->path);
   if (stat (path, &st) < 0)
-    problems_add (out, PROBLEM_ERROR, "root.path", "root.path is relative to the bundle directory",
-                  "`%s`: %s", path, strerror (errno));
-  else if (!S_ISDIR (st.st_mode))
-    problems_add (out, PROBLEM_ERROR, "root.path", NULL, "`%s` is not a directory", path);
-}
-
-static void
-check_process (const oci_config *c, struct problem_list *out)
-{
-  const oci_process *p = c->process;
-
-  if (p == NULL)
     {
-      problems_add (out, PROBLEM_ERROR, "process", "`start` needs a process to run",
-                    "required to create a container");
-      return;
+      problems_add (out, PROBLEM_ERROR, "root.path", "root.path is relative to the bundle directory", "`%s`: %s",
+                    path, errno == ENOENT ? "no such directory" : "cannot be reached");
+      return NULL;
     }
-  if (p->args == NULL || p->args_len == 0)
-    problems_add (out, PROBLEM_ERROR, "process.args", "e.g. [\"sh\"]", "must not be empty");
-  if (p->cwd && p->cwd[0] != '/')
-    problems_add (out, PROBLEM_ERROR, "process.cwd", "the spec requires an absolute path",
-                  "\"%s\" is not absolute", p->cwd);
-  validate_user (p->user, out);
-  validate_capabilities (p->capabilities, out);
-  validate_rlimits (p, out);
-  validate_lsm (c, out);
+  if (!S_ISDIR (st.st_mode))
+    {
+      problems_add (out, PROBLEM_ERROR, "root.path", NULL, "`%s` is not a directory", path);
+      return NULL;
+    }
+  if (realpath (path, resolved) && strcmp (resolved, "/") == 0 && !config_has_namespace (c, "mount"))
+    problems_add (out, PROBLEM_ERROR, "root.path", "add {\"type\": \"mount\"} to linux.namespaces",
+                  "the host's `/` cannot be the root filesystem without a `mount` namespace: its /proc, /dev "
+                  "and /sys would be mounted over");
+  return steal_pointer (&path);
 }
 
 static void
@@ -118,7 +165,8 @@ check_hooks_kind (const oci_hook *hooks, size_t n, const char *kind, bool runtim
       /* Hooks that run in the runtime namespace must exist now; the others
        * resolve inside the container. */
       else if (runtime_ns && access (hooks[i].path, X_OK) < 0)
-        problems_add (out, PROBLEM_ERROR, path, NULL, "`%s`: %s", hooks[i].path, strerror (errno));
+        problems_add (out, PROBLEM_ERROR, path, NULL, "`%s` %s", hooks[i].path,
+                      errno == ENOENT ? "does not exist" : "is not executable");
     }
 }
 
@@ -137,14 +185,26 @@ check_hooks (const oci_config *c, struct problem_list *out)
 }
 
 void
-validate_config (const oci_config *config, const char *bundle, struct problem_list *out)
+validate_config (const oci_config *config, const char *bundle, struct problem_list *out,
+                 struct seccomp_program **seccomp)
 {
+  cleanup_free char *rootfs = NULL;
+
+  if (seccomp)
+    *seccomp = NULL;
   check_version (config, out);
-  check_root (config, bundle, out);
-  check_process (config, out);
+  rootfs = check_root (config, bundle, out);
+  if (config->process == NULL)
+    problems_add (out, PROBLEM_ERROR, "process", "`start` needs a process to run", "required to create a container");
+  else
+    validate_process (config, rootfs, out);
+  validate_lsm (config, out);
   check_hooks (config, out);
-  validate_mounts (config, out);
+  validate_mounts (config, bundle, out);
   validate_linux (config, out);
+  if (config->linux_ && config->linux_->seccomp)
+    validate_seccomp (config->linux_->seccomp, out, seccomp);
+  validate_probe (config, out);
 }
 
 /* Warnings are logged; the first error becomes *err as "what: path: message". */
@@ -170,11 +230,17 @@ first_error (struct problem_list *l, const char *what, casing_error_t *err)
 }
 
 int
-validate_config_for_create (const oci_config *config, const char *bundle, casing_error_t *err)
+validate_config_for_create (const oci_config *config, const char *bundle, struct seccomp_program **seccomp,
+                            casing_error_t *err)
 {
   struct problem_list l = { 0 };
 
-  validate_config (config, bundle, &l);
+  validate_config (config, bundle, &l, seccomp);
+  if (problems_count (&l, PROBLEM_ERROR) > 0 && seccomp && *seccomp)
+    {
+      seccomp_program_free (*seccomp);
+      *seccomp = NULL;
+    }
   return first_error (&l, "config.json", err);
 }
 
@@ -183,6 +249,6 @@ validate_process_for_exec (const oci_process *process, const char *what, casing_
 {
   struct problem_list l = { 0 };
 
-  validate_user (process->user, &l);
+  validate_process_alone (process, &l);
   return first_error (&l, what, err);
 }

@@ -1,15 +1,23 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The checks only a runtime can make on a parsed config (a missing rootfs,
- * a namespace path of the wrong type, hostname without a uts namespace,
- * unknown capabilities or rlimits, a feature this build or host lacks...).
- * `casing check` prints every problem; `create` runs the same checks and
- * fails on the first error, so the two never disagree. */
+/* The one validation of a config: every value that `create` or the
+ * container's init could refuse is checked here, before anything exists
+ * (state, cgroup, hook, namespace).  `casing check` prints every problem;
+ * `create` runs the same checks and fails on the first error, so the two
+ * never disagree.  The seccomp profile is compiled here, once: `create`
+ * hands that program to the init.
+ *
+ * Only what depends on the container's own view (a path inside its root
+ * once the mounts and the createContainer hooks are done, a sysctl of its
+ * network namespace) is left to the init; for those, when the host's view
+ * suggests a failure, this says it cannot be decided without creating the
+ * container (a warning naming the path). */
 #ifndef CASING_VALIDATE_H
 #define CASING_VALIDATE_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "confine/seccomp.h"
 #include "core/error.h"
 #include "ocispec.h"
 
@@ -38,11 +46,16 @@ void problems_add (struct problem_list *l, enum problem_severity severity, const
 size_t problems_count (const struct problem_list *l, enum problem_severity severity);
 void problems_free (struct problem_list *l);
 
-/* Every check; `bundle` is the absolute bundle directory. */
-void validate_config (const oci_config *config, const char *bundle, struct problem_list *out);
+/* Every check; `bundle` is the absolute bundle directory.  With `seccomp`
+ * not NULL the compiled filter is handed over there (NULL when the config
+ * has none or it does not compile); it is never connected to its listener
+ * here. */
+void validate_config (const oci_config *config, const char *bundle, struct problem_list *out,
+                      struct seccomp_program **seccomp);
 
 /* For `create`: warnings are logged, the first error is returned. */
-int validate_config_for_create (const oci_config *config, const char *bundle, casing_error_t *err);
+int validate_config_for_create (const oci_config *config, const char *bundle, struct seccomp_program **seccomp,
+                                casing_error_t *err);
 /* For `exec`: the checks of validate_config that concern a process given
  * on its own (--user, --additional-gids, --process FILE), with the same
  * rules and JSON paths; `what` prefixes the message. */

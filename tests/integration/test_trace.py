@@ -8,7 +8,7 @@ import time
 
 from casing_fixtures import unique_id
 
-RUN_STEPS = ["startup", "exec-protect", "protect", "config", "seccomp-compile", "state-record",
+RUN_STEPS = ["startup", "exec-protect", "protect", "config", "seccomp-listener", "state-record",
              "cgroup-create", "namespaces-prepare", "rootfs-prepare", "start-socket", "clone",
              "parent-setup", "init-setup", "created", "start-connect", "start-exec", "started",
              "process-running", "delete-kill", "delete-cgroup", "delete-release", "delete-state"]

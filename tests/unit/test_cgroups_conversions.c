@@ -244,12 +244,12 @@ test_cpuset_list (void)
 int
 main (void)
 {
-  test_weights ();
-  test_swap ();
-  test_strings ();
-  test_mountinfo ();
-  test_paths ();
-  test_systemd_path ();
-  test_cpuset_list ();
-  return unit_report ("test_cgroups_conversions");
+  UNIT_RUN (test_weights ());
+  UNIT_RUN (test_swap ());
+  UNIT_RUN (test_strings ());
+  UNIT_RUN (test_mountinfo ());
+  UNIT_RUN (test_paths ());
+  UNIT_RUN (test_systemd_path ());
+  UNIT_RUN (test_cpuset_list ());
+  return unit_done ("test_cgroups_conversions");
 }

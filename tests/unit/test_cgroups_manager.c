@@ -274,12 +274,9 @@ int
 main (void)
 {
   if (geteuid () != 0)
-    {
-      printf ("test_cgroups_manager: needs root, skipped\n");
-      return 77;
-    }
-  test_lifecycle ();
-  test_failed_create ();
-  test_walk_fds_cloexec ();
-  return unit_report ("test_cgroups_manager");
+    return unit_skip_all ("test_cgroups_manager", "needs root");
+  UNIT_RUN (test_lifecycle ());
+  UNIT_RUN (test_failed_create ());
+  UNIT_RUN (test_walk_fds_cloexec ());
+  return unit_done ("test_cgroups_manager");
 }

@@ -147,8 +147,8 @@ test_no_cpuset_controller (void)
 int
 main (void)
 {
-  test_v1 ();
-  test_v2 ();
-  test_no_cpuset_controller ();
-  return unit_report ("test_cgroups_stats");
+  UNIT_RUN (test_v1 ());
+  UNIT_RUN (test_v2 ());
+  UNIT_RUN (test_no_cpuset_controller ());
+  return unit_done ("test_cgroups_stats");
 }

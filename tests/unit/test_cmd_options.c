@@ -135,5 +135,5 @@ main (void)
     CHECK (cmd_parse_help_only ("features", "u", "d", 3, argv, &first, &err) == 0);
     CHECK (first == 2);
   }
-  return unit_report ("test_cmd_options");
+  return unit_done ("test_cmd_options");
 }

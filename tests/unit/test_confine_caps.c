@@ -7,7 +7,9 @@
 
 #include "confine/caps.h"
 #include "confine/confine.h"
-#include "confine_test.h"
+#include "confine/host.h"
+#include "confine/names.h"
+#include "unit_test.h"
 
 #define SET(arr) (char **) (arr), sizeof (arr) / sizeof (arr)[0]
 
@@ -26,33 +28,32 @@ test_names (void)
   casing_error_t err = NULL;
   const char *const *names = caps_known_names ();
   static const char *bad[] = { "CAP_CHOWN", "CAP_FOO" };
-  static const char *lower[] = { "cap_chown" };
-  static const char *numeric[] = { "12" };
   oci_capabilities c = { 0 };
   struct caps_masks m;
+  char buf[32];
+  int n = 0;
 
+  /* The one table: index = value, as <linux/capability.h> numbers them. */
   CHECK (strcmp (names[0], "CAP_CHOWN") == 0);
   CHECK (strcmp (names[CAP_SYS_ADMIN], "CAP_SYS_ADMIN") == 0);
   CHECK (strcmp (names[CAP_CHECKPOINT_RESTORE], "CAP_CHECKPOINT_RESTORE") == 0);
-  CHECK (cap_from_name_strict ("CAP_NET_RAW") == CAP_NET_RAW);
-  CHECK (cap_from_name_strict ("CAP_NOPE") == -1);
+  while (names[n])
+    {
+      CHECK_MSG (caps_value_of (names[n]) == n, "%s is capability %d", names[n], n);
+      n++;
+    }
+  /* As many as the kernel headers casing is built with know. */
+  CHECK_INT (n, CAP_LAST_CAP + 1);
+  CHECK (caps_value_of ("CAP_NET_RAW") == CAP_NET_RAW);
+  CHECK (caps_value_of ("CAP_NOPE") == -1 && caps_value_of ("cap_chown") == -1 && caps_value_of ("12") == -1);
+  CHECK_STR (caps_name_of (CAP_KILL, buf, sizeof buf), "CAP_KILL");
+  CHECK_STR (caps_name_of (n, buf, sizeof buf), n == 41 ? "capability 41" : buf);
 
-  c.effective = (char **) bad;
-  c.effective_len = 2;
-  CHECK (caps_validate_names (&c, &err) < 0);
-  CHECK_ERR (err, "process.capabilities.effective: unknown capability \"CAP_FOO\"");
-
-  memset (&c, 0, sizeof c);
-  c.bounding = (char **) lower;
-  c.bounding_len = 1;
-  CHECK (caps_validate_names (&c, &err) < 0);
-  CHECK_ERR (err, "process.capabilities.bounding: unknown capability \"cap_chown\"");
-  c.bounding = (char **) numeric;
-  CHECK (caps_validate_names (&c, &err) < 0);
-  CHECK_ERR (err, "unknown capability \"12\"");
-
-  memset (&c, 0, sizeof c);
+  /* What the validation refuses, the conversion does not guess at. */
   c.bounding = (char **) bad;
+  c.bounding_len = 2;
+  CHECK (caps_parse (&c, &m, &err) < 0);
+  CHECK_ERR (err, "process.capabilities.bounding: \"CAP_FOO\" is not a capability");
   c.bounding_len = 1;
   CHECK_OK (caps_parse (&c, &m, &err), err);
   CHECK (m.bounding == 1ULL << CAP_CHOWN);
@@ -125,7 +126,7 @@ apply_child (void *arg)
   CHECK (status_mask ("CapEff") == c->eff);
   CHECK (status_mask ("CapBnd") == c->bnd);
   CHECK (status_mask ("CapAmb") == c->amb);
-  if (test_failures)
+  if (unit_failures)
     fprintf (stderr, "  Inh %016" PRIx64 " Prm %016" PRIx64 " Eff %016" PRIx64 " Bnd %016" PRIx64 " Amb %016" PRIx64
                      "\n",
              status_mask ("CapInh"), status_mask ("CapPrm"), status_mask ("CapEff"), status_mask ("CapBnd"),
@@ -151,10 +152,7 @@ test_apply (void)
   struct apply_case c;
 
   if (geteuid () != 0)
-    {
-      printf ("skipping capability application tests: not root\n");
-      return;
-    }
+    SKIP_TEST ("needs root");
   /* config.md's example. */
   c = (struct apply_case) { &spec_example, three, three, B (CAP_AUDIT_WRITE) | B (CAP_KILL), three,
                             B (CAP_NET_BIND_SERVICE), false };
@@ -198,8 +196,8 @@ inheritable_leak_child (void *arg)
 int
 main (void)
 {
-  test_names ();
-  test_unnamed_capability ();
+  UNIT_RUN (test_names ());
+  UNIT_RUN (test_unnamed_capability ());
 #ifndef HAVE_LIBCAP
   {
     static const char *one[] = { "CAP_KILL" };
@@ -208,13 +206,11 @@ main (void)
     CHECK (caps_apply (&c, &err) < 0);
     CHECK_ERR (err, "capabilities requested by process.capabilities but casing was built without libcap");
     CHECK_OK (caps_apply (NULL, &err), err);
-    return test_summary ("test_confine_caps (without libcap)");
+    return unit_done ("test_confine_caps (without libcap)");
   }
 #endif
-  test_apply ();
-  if (geteuid () == 0)
-    CHECK_CHILD_OK (inheritable_leak_child, NULL);
-  if (geteuid () == 0)
-    CHECK_CHILD_OK (named_drop_error_child, NULL);
-  return test_summary ("test_confine_caps");
+  UNIT_RUN (test_apply ());
+  UNIT_RUN (child_test_as_root (inheritable_leak_child, NULL));
+  UNIT_RUN (child_test_as_root (named_drop_error_child, NULL));
+  return unit_done ("test_confine_caps");
 }

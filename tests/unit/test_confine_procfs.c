@@ -5,7 +5,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 
-#include "confine_test.h"
+#include "unit_test.h"
 #include "core/procfs.h"
 #include "core/utils.h"
 
@@ -148,9 +148,9 @@ pid_namespace_child (void *arg)
   CHECK (pid >= 0);
   if (pid == 0)
     {
-      test_failures = 0;
+      unit_failures = 0;
       pid_namespace_grandchild ();
-      CHILD_DONE ();
+      _exit (unit_failures ? 1 : 0);
     }
   CHECK (pid > 0 && waitpid (pid, &status, 0) == pid && WIFEXITED (status) && WEXITSTATUS (status) == 0);
 }
@@ -158,13 +158,10 @@ pid_namespace_child (void *arg)
 int
 main (void)
 {
-  test_basic ();
-  test_rejects_tmpfs ();
-  if (geteuid () == 0)
-    {
-      CHECK_CHILD_OK (overmount_child, NULL);
-      CHECK_CHILD_OK (overmount_child, (void *) 1);
-      CHECK_CHILD_OK (pid_namespace_child, NULL);
-    }
-  return test_summary ("test_confine_procfs");
+  UNIT_RUN (test_basic ());
+  UNIT_RUN (test_rejects_tmpfs ());
+  UNIT_RUN (child_test_as_root (overmount_child, NULL));
+  UNIT_RUN (child_test_as_root (overmount_child, (void *) 1));
+  UNIT_RUN (child_test_as_root (pid_namespace_child, NULL));
+  return unit_done ("test_confine_procfs");
 }

@@ -9,12 +9,24 @@
 #include <sys/un.h>
 
 #include "confine/confine.h"
-#include "confine_test.h"
+#include "confine/host.h"
+#include "confine/names.h"
+#include "confine/seccomp_internal.h"
+#include "unit_test.h"
 #include "core/utils.h"
 
 /* A pid no process has: getpgid() on it fails with ESRCH unless a rule
  * intervenes, which makes getpgid a clean probe for argument rules. */
 #define NO_PID 4000000
+
+/* The oracle: what the compiled program decides for syscall `nr` of the
+ * native architecture (SECCOMP_RET_*), by the interpreter the runtime
+ * itself asks before loading (seccomp_simulate). */
+static uint32_t
+verdict (const struct seccomp_program *prog, int nr, const uint64_t args[6])
+{
+  return prog ? seccomp_simulate (prog, nr, args) : SECCOMP_RET_ALLOW;
+}
 
 static oci_seccomp_syscall
 rule (const char *name, const char *action)
@@ -113,7 +125,7 @@ test_duplicate_rules (void)
   CHECK_OK (seccomp_prepare (&sc, &prog, &err), err);
   /* The first rule wins. */
   if (prog)
-    CHECK (seccomp_program_simulate (prog, "mkdir", NULL) == (SECCOMP_RET_ERRNO | EPERM));
+    CHECK (verdict (prog, SYS_mkdir, NULL) == (SECCOMP_RET_ERRNO | EPERM));
   seccomp_program_free (prog);
   free_rules (&sc);
 }
@@ -166,7 +178,7 @@ probe_op (void)
 {
   CHECK (getpgid_errno (current_op->match) == 77);
   CHECK (getpgid_errno (current_op->nomatch) == ESRCH);
-  if (test_failures)
+  if (unit_failures)
     fprintf (stderr, "  operator %s\n", current_op->op);
 }
 
@@ -191,9 +203,9 @@ test_operators (void)
           CHECK_CHILD_OK (load_child, &c);
           /* Our simulator agrees with the kernel. */
           args[0] = op_cases[i].match;
-          CHECK (seccomp_program_simulate (c.prog, "getpgid", args) == (SECCOMP_RET_ERRNO | 77));
+          CHECK (verdict (c.prog, SYS_getpgid, args) == (SECCOMP_RET_ERRNO | 77));
           args[0] = op_cases[i].nomatch;
-          CHECK (seccomp_program_simulate (c.prog, "getpgid", args) == SECCOMP_RET_ALLOW);
+          CHECK (verdict (c.prog, SYS_getpgid, args) == SECCOMP_RET_ALLOW);
         }
       seccomp_program_free (c.prog);
       free_rules (&sc);
@@ -452,10 +464,13 @@ test_bad_profiles (void)
   CHECK (seccomp_prepare (&sc, &prog, &err) < 0);
   CHECK_ERR (err, "linux.seccomp.flags[0]: unknown flag \"SECCOMP_FILTER_FLAG_NOPE\"");
   sc.flags_len = 0;
+  /* An architecture libseccomp does not know is skipped (the validation
+   * warns): the filter cannot match it anyway. */
   sc.architectures = arch;
   sc.architectures_len = 1;
-  CHECK (seccomp_prepare (&sc, &prog, &err) < 0);
-  CHECK_ERR (err, "linux.seccomp.architectures[0]: unknown architecture \"SCMP_ARCH_PDP11\"");
+  CHECK_OK (seccomp_prepare (&sc, &prog, &err), err);
+  seccomp_program_free (prog);
+  prog = NULL;
   sc.architectures_len = 0;
   sc.default_action = "SCMP_ACT_KILL";
   sc.has_default_errno_ret = true;
@@ -486,8 +501,9 @@ test_flags_archs (void)
   CHECK (known[0] != NULL);
   free (known);
   /* All four are in Linux 5.19+. */
-  for (const char *const *f = seccomp_known_flags (); *f; f++)
+  for (const char *const *f = oci_seccomp_flags; *f; f++)
     CHECK (seccomp_flag_supported (*f));
+  CHECK (seccomp_notify_supported ());
   CHECK (! seccomp_flag_supported ("SECCOMP_FILTER_FLAG_NOPE"));
   rules[0].has_errno_ret = true;
   rules[0].errno_ret = 13;
@@ -518,7 +534,7 @@ test_load_needs_nnp (void)
   casing_error_t err = NULL;
 
   if (geteuid () != 0)
-    return;
+    SKIP_TEST ("needs root");
   CHECK_OK (seccomp_prepare (&sc, &prog, &err), err);
   if (prog)
     CHECK_CHILD_OK (eacces_child, prog);
@@ -558,10 +574,13 @@ test_before_exec (void)
 
 #ifndef HAVE_LIBCAP
   free_rules (&sc);
-  return;
+  SKIP_TEST ("built without libcap");
 #endif
   if (geteuid () != 0)
-    return;
+    {
+      free_rules (&sc);
+      SKIP_TEST ("needs root");
+    }
   rules[0].has_errno_ret = true;
   rules[0].errno_ret = 99;
   CHECK_OK (seccomp_prepare (&sc, &prog, &err), err);
@@ -586,24 +605,24 @@ main (void)
     CHECK_OK (seccomp_program_load (NULL, NULL, &err), err);
     CHECK (archs[0] == NULL && ! seccomp_built ());
     free (archs);
-    test_send_notify_fd ();
-    return test_summary ("test_confine_seccomp (without libseccomp)");
+    UNIT_RUN (test_send_notify_fd ());
+    return unit_done ("test_confine_seccomp (without libseccomp)");
   }
 #endif
-  test_errno ();
-  test_errno_default ();
-  test_duplicate_rules ();
-  test_operators ();
-  test_same_index ();
-  test_kill ("SCMP_ACT_KILL");
-  test_kill ("SCMP_ACT_KILL_PROCESS");
-  test_kill ("SCMP_ACT_KILL_THREAD");
-  test_kill ("SCMP_ACT_TRAP");
-  test_notify ();
-  test_send_notify_fd ();
-  test_bad_profiles ();
-  test_flags_archs ();
-  test_load_needs_nnp ();
-  test_before_exec ();
-  return test_summary ("test_confine_seccomp");
+  UNIT_RUN (test_errno ());
+  UNIT_RUN (test_errno_default ());
+  UNIT_RUN (test_duplicate_rules ());
+  UNIT_RUN (test_operators ());
+  UNIT_RUN (test_same_index ());
+  UNIT_RUN (test_kill ("SCMP_ACT_KILL"));
+  UNIT_RUN (test_kill ("SCMP_ACT_KILL_PROCESS"));
+  UNIT_RUN (test_kill ("SCMP_ACT_KILL_THREAD"));
+  UNIT_RUN (test_kill ("SCMP_ACT_TRAP"));
+  UNIT_RUN (test_notify ());
+  UNIT_RUN (test_send_notify_fd ());
+  UNIT_RUN (test_bad_profiles ());
+  UNIT_RUN (test_flags_archs ());
+  UNIT_RUN (test_load_needs_nnp ());
+  UNIT_RUN (test_before_exec ());
+  return unit_done ("test_confine_seccomp");
 }

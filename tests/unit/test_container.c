@@ -304,14 +304,14 @@ test_close_fds_except (bool without_close_range)
 int
 main (void)
 {
-  test_ids ();
-  test_signals ();
-  test_sync ();
-  test_env ();
-  test_hooks ();
-  test_hooks_large_state ();
-  test_state_store ();
-  test_close_fds_except (false);
-  test_close_fds_except (true);
-  return unit_report ("test_container");
+  UNIT_RUN (test_ids ());
+  UNIT_RUN (test_signals ());
+  UNIT_RUN (test_sync ());
+  UNIT_RUN (test_env ());
+  UNIT_RUN (test_hooks ());
+  UNIT_RUN (test_hooks_large_state ());
+  UNIT_RUN (test_state_store ());
+  UNIT_RUN (test_close_fds_except (false));
+  UNIT_RUN (test_close_fds_except (true));
+  return unit_done ("test_container");
 }

@@ -10,7 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "confine/confine.h"
+#include "confine/exe_protect.h"
 #include "container/exec_program.h"
 #include "core/procfs.h"
 #include "unit_test.h"
@@ -260,16 +260,16 @@ int
 main (void)
 {
   CHECK (mkdtemp (dir) != NULL);
-  test_lookup ();
-  test_shebang_like_the_kernel ();
-  test_shebang_errors ();
-  test_refuses_own_executable ();
-  test_exec (false);
-  test_exec (true);
+  UNIT_RUN (test_lookup ());
+  UNIT_RUN (test_shebang_like_the_kernel ());
+  UNIT_RUN (test_shebang_errors ());
+  UNIT_RUN (test_refuses_own_executable ());
+  UNIT_RUN (test_exec (false));
+  UNIT_RUN (test_exec (true));
   {
     casing_error_t err = NULL;
     remove_tree_at (AT_FDCWD, dir, &err);
     casing_error_release (&err);
   }
-  return unit_report ("test_exec_program");
+  return unit_done ("test_exec_program");
 }

@@ -176,11 +176,11 @@ test_ms_to_attr_and_known (void)
 int
 main (void)
 {
-  test_flags ();
-  test_atime ();
-  test_recursive ();
-  test_propagation ();
-  test_data_and_extensions ();
-  test_ms_to_attr_and_known ();
-  return unit_report ("test_isolation_mount_options");
+  UNIT_RUN (test_flags ());
+  UNIT_RUN (test_atime ());
+  UNIT_RUN (test_recursive ());
+  UNIT_RUN (test_propagation ());
+  UNIT_RUN (test_data_and_extensions ());
+  UNIT_RUN (test_ms_to_attr_and_known ());
+  return unit_done ("test_isolation_mount_options");
 }

@@ -126,10 +126,10 @@ main (void)
   rootfd = open (root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 
   path_resolve_force_fallback (false);
-  run_cases (rootfd, "openat2");
+  UNIT_RUN (run_cases (rootfd, "openat2"));
   path_resolve_force_fallback (true);
   CHECK (! path_resolve_uses_openat2 ());
-  run_cases (rootfd, "fallback");
+  UNIT_RUN (run_cases (rootfd, "fallback"));
 
   /* Nothing was created outside the scratch root. */
   CHECK (access ("/tmp/target-openat2", F_OK) < 0 && access ("/tmp/target-fallback", F_OK) < 0);
@@ -138,5 +138,5 @@ main (void)
   snprintf (cmd, sizeof cmd, "rm -rf %s %s", root, outside);
   if (system (cmd) != 0)
     return 99;
-  return unit_report ("test_isolation_paths");
+  return unit_done ("test_isolation_paths");
 }

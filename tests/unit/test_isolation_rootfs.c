@@ -22,28 +22,9 @@
 #include "isolation/isolation.h"
 #include "isolation/isolation_internal.h"
 #include "core/utils.h"
+#include "unit_test.h"
 
 #define TMPFS_MAGIC 0x01021994
-
-static int failures;
-static int checks;
-
-#define CHECK(cond, ...)                                                                                  \
-  do                                                                                                      \
-    {                                                                                                     \
-      checks++;                                                                                           \
-      if (cond)                                                                                           \
-        printf ("ok - " __VA_ARGS__);                                                                     \
-      else                                                                                                \
-        {                                                                                                 \
-          failures++;                                                                                     \
-          printf ("FAIL - " __VA_ARGS__);                                                                 \
-          printf (" (errno %s)", strerror (errno));                                                       \
-        }                                                                                                 \
-      printf ("\n");                                                                                      \
-      fflush (stdout);                                                                                    \
-    }                                                                                                     \
-  while (0)
 
 static char bundle[PATH_MAX];
 static char rootfs[PATH_MAX + 16];
@@ -217,56 +198,57 @@ check_inside (void)
   int fd;
   ssize_t n;
 
-  CHECK (is_char ("/dev/null", 1, 3), "/dev/null is 1:3");
-  CHECK (is_char ("/dev/zero", 1, 5) && is_char ("/dev/full", 1, 7) && is_char ("/dev/urandom", 1, 9)
+  CHECK_MSG (is_char ("/dev/null", 1, 3), "/dev/null is 1:3");
+  CHECK_MSG (is_char ("/dev/zero", 1, 5) && is_char ("/dev/full", 1, 7) && is_char ("/dev/urandom", 1, 9)
              && is_char ("/dev/random", 1, 8) && is_char ("/dev/tty", 5, 0),
          "default devices");
-  CHECK (readlink ("/dev/ptmx", buf, sizeof buf) > 0 && strcmp (buf, "pts/ptmx") == 0, "/dev/ptmx -> pts/ptmx");
-  CHECK (lstat ("/dev/fd", &st) == 0 && S_ISLNK (st.st_mode), "/dev/fd symlink");
-  CHECK (lstat ("/dev/stderr", &st) == 0 && S_ISLNK (st.st_mode), "/dev/stderr symlink");
-  CHECK (is_char ("/dev/fuse", 10, 229) && stat ("/dev/fuse", &st) == 0 && (st.st_mode & 07777) == 0640
+  CHECK_MSG (readlink ("/dev/ptmx", buf, sizeof buf) > 0 && strcmp (buf, "pts/ptmx") == 0, "/dev/ptmx -> pts/ptmx");
+  CHECK_MSG (lstat ("/dev/fd", &st) == 0 && S_ISLNK (st.st_mode), "/dev/fd symlink");
+  CHECK_MSG (lstat ("/dev/stderr", &st) == 0 && S_ISLNK (st.st_mode), "/dev/stderr symlink");
+  CHECK_MSG (is_char ("/dev/fuse", 10, 229) && stat ("/dev/fuse", &st) == 0 && (st.st_mode & 07777) == 0640
              && st.st_gid == 5,
          "linux.devices /dev/fuse 10:229 mode 0640 gid 5");
-  CHECK (stat ("/dev/custom/fifo", &st) == 0 && S_ISFIFO (st.st_mode), "fifo device");
+  CHECK_MSG (stat ("/dev/custom/fifo", &st) == 0 && S_ISFIFO (st.st_mode), "fifo device");
   fd = open ("/proc/keys", O_RDONLY | O_CLOEXEC);
   n = fd >= 0 ? read (fd, buf, sizeof buf) : -1;
-  CHECK (fd >= 0 && n == 0 && is_char ("/proc/keys", 1, 3), "masked /proc/keys is /dev/null");
-  CHECK (fs_type ("/proc/acpi") == TMPFS_MAGIC, "masked /proc/acpi is a tmpfs");
+  CHECK_MSG (fd >= 0 && n == 0 && is_char ("/proc/keys", 1, 3), "masked /proc/keys is /dev/null");
+  CHECK_MSG (fs_type ("/proc/acpi") == TMPFS_MAGIC, "masked /proc/acpi is a tmpfs");
   if (fd >= 0)
     close (fd);
-  CHECK (fs_type ("/sys/firmware") == TMPFS_MAGIC && write_fails_with ("/sys/firmware/x", EROFS),
+  CHECK_MSG (fs_type ("/sys/firmware") == TMPFS_MAGIC && write_fails_with ("/sys/firmware/x", EROFS),
          "masked /sys/firmware is a read-only tmpfs");
-  CHECK (write_fails_with ("/proc/sys/kernel/hostname", EROFS), "readonly /proc/sys");
-  CHECK (write_fails_with ("/mnt/data/new", EROFS), "ro bind mount is read-only");
+  CHECK_MSG (write_fails_with ("/proc/sys/kernel/hostname", EROFS), "readonly /proc/sys");
+  CHECK_MSG (write_fails_with ("/mnt/data/new", EROFS), "ro bind mount is read-only");
   fd = open ("/mnt/data/hello", O_RDONLY | O_CLOEXEC);
-  CHECK (fd >= 0, "bind mount content visible");
+  CHECK_MSG (fd >= 0, "bind mount content visible");
   if (fd >= 0)
     close (fd);
-  CHECK (stat ("/mnt/newdir/onefile", &st) == 0 && S_ISREG (st.st_mode) && write_fails_with ("/mnt/newdir/onefile", EROFS),
+  CHECK_MSG (stat ("/mnt/newdir/onefile", &st) == 0 && S_ISREG (st.st_mode) && write_fails_with ("/mnt/newdir/onefile", EROFS),
          "file bind mount created as a file, read-only");
-  CHECK (write_fails_with ("/newfile", EROFS), "root.readonly");
-  CHECK (fs_type ("/etc") == TMPFS_MAGIC && stat ("/etc/passwd", &st) == 0 && stat ("/etc/sub/file", &st) == 0
+  CHECK_MSG (write_fails_with ("/newfile", EROFS), "root.readonly");
+  CHECK_MSG (fs_type ("/etc") == TMPFS_MAGIC && stat ("/etc/passwd", &st) == 0 && stat ("/etc/sub/file", &st) == 0
              && lstat ("/etc/pw-link", &st) == 0 && S_ISLNK (st.st_mode),
          "tmpcopyup copied the image's /etc");
   snprintf (buf, sizeof buf, "/tmp/%s", escape_name);
-  CHECK (fs_type (buf) == TMPFS_MAGIC, "symlink destination resolved inside the rootfs (%s)", buf);
+  CHECK_MSG (fs_type (buf) == TMPFS_MAGIC, "symlink destination resolved inside the rootfs (%s)", buf);
   snprintf (buf, sizeof buf, "/tmp/%s-abs/deeper", escape_name);
-  CHECK (fs_type (buf) == TMPFS_MAGIC && mountinfo_has (buf, "noexec"), "absolute symlink destination inside");
-  CHECK (mountinfo_has ("/", " ro"), "mountinfo shows / read-only");
-  CHECK (mountinfo_has ("/dev/pts", "ptmxmode=666"), "devpts newinstance with ptmxmode");
-  CHECK (mountinfo_has ("/sys", " ro,") && mountinfo_has ("/sys", "nosuid"), "sysfs ro,nosuid");
+  CHECK_MSG (fs_type (buf) == TMPFS_MAGIC && mountinfo_has (buf, "noexec"), "absolute symlink destination inside");
+  CHECK_MSG (mountinfo_has ("/", " ro"), "mountinfo shows / read-only");
+  CHECK_MSG (mountinfo_has ("/dev/pts", "ptmxmode=666"), "devpts newinstance with ptmxmode");
+  CHECK_MSG (mountinfo_has ("/sys", " ro,") && mountinfo_has ("/sys", "nosuid"), "sysfs ro,nosuid");
   if (host_has_v1_memory)
     {
-      CHECK (mountinfo_has ("/sys/fs/cgroup", NULL) && access ("/sys/fs/cgroup/memory/memory.limit_in_bytes", F_OK) == 0,
+      CHECK_MSG (mountinfo_has ("/sys/fs/cgroup", NULL) && access ("/sys/fs/cgroup/memory/memory.limit_in_bytes", F_OK) == 0,
              "cgroup mount has the v1 memory hierarchy");
-      CHECK (access ("/sys/fs/cgroup/unified/cgroup.procs", F_OK) == 0, "cgroup mount has unified cgroup2");
+      CHECK_MSG (access ("/sys/fs/cgroup/unified/cgroup.procs", F_OK) == 0, "cgroup mount has unified cgroup2");
     }
   else
-    CHECK (access ("/sys/fs/cgroup/cgroup.procs", F_OK) == 0, "cgroup mount is the cgroup2 hierarchy");
-  CHECK (! mountinfo_has ("/work", NULL) && ! mountinfo_has (bundle, NULL), "old root detached");
-  CHECK (run_busybox () == 0, "busybox runs in the new root");
+    CHECK_MSG (access ("/sys/fs/cgroup/cgroup.procs", F_OK) == 0, "cgroup mount is the cgroup2 hierarchy");
+  CHECK_MSG (! mountinfo_has ("/work", NULL) && ! mountinfo_has (bundle, NULL), "old root detached");
+  CHECK_MSG (run_busybox () == 0, "busybox runs in the new root");
 }
 
+/* In a child (the mount namespace stays there): 0 when every check held. */
 static int
 run_child (bool fallback)
 {
@@ -275,18 +257,15 @@ run_child (bool fallback)
   struct rootfs_context ctx = { .config = c, .rootfs = rootfs, .bundle = bundle, .rootfs_fd = -1, .pid_ns_fd = -1 };
 
   path_resolve_force_fallback (fallback);
-  printf ("# mode: %s\n", fallback ? "fallback walk" : "openat2");
   if (unshare (CLONE_NEWNS) < 0)
     return 99;
   if (rootfs_prepare (&ctx, &err) < 0 || rootfs_pivot (&ctx, &err) < 0 || rootfs_finalize (&ctx, &err) < 0)
     {
-      printf ("FAIL - setup: %s\n", err->msg);
+      fprintf (stderr, "setup failed: %s\n", err->msg);
       return 1;
     }
   check_inside ();
-  printf ("# %d checks, %d failures\n", checks, failures);
-  fflush (stdout);
-  return failures ? 1 : 0;
+  return unit_failures ? 1 : 0;
 }
 
 /* Without a mount namespace in the config, the mounts are made in the
@@ -305,81 +284,70 @@ run_release_child (void)
     return 99;
   c->linux_->namespaces_len = 0;
   snprintf (proc, sizeof proc, "%s/proc", rootfs);
-  CHECK (rootfs_prepare (&at_root, &err) < 0 && err && strstr (err->msg, "without a `mount` namespace"),
-         "no mount namespace: the host's / refused as the rootfs");
+  CHECK_MSG (rootfs_prepare (&at_root, &err) < 0 && err && strstr (err->msg, "without a `mount` namespace"),
+             "no mount namespace: the host's / refused as the rootfs");
   casing_error_release (&err);
-  CHECK (rootfs_prepare (&ctx, &err) == 0, "no mount namespace: rootfs prepared in the caller's namespace");
-  CHECK (mountinfo_has (rootfs, "") && mountinfo_has (proc, "proc"), "rootfs bound, /proc mounted below it");
+  CHECK_MSG (rootfs_prepare (&ctx, &err) == 0, "no mount namespace: rootfs prepared in the caller's namespace");
+  CHECK_MSG (mountinfo_has (rootfs, "") && mountinfo_has (proc, "proc"), "rootfs bound, /proc mounted below it");
   c->linux_->namespaces_len = 1;
-  CHECK (rootfs_release_host_mounts (c, rootfs, &err) == 0 && mountinfo_has (proc, "proc"),
-         "with a mount namespace, release is a no-op");
+  CHECK_MSG (rootfs_release_host_mounts (c, rootfs, &err) == 0 && mountinfo_has (proc, "proc"),
+             "with a mount namespace, release is a no-op");
   c->linux_->namespaces_len = 0;
-  CHECK (rootfs_release_host_mounts (c, rootfs, &err) == 0 && ! mountinfo_has (rootfs, "")
-         && ! mountinfo_has (proc, ""), "without, release detaches the rootfs tree");
-  CHECK (rootfs_release_host_mounts (c, rootfs, &err) == 0, "release twice is fine");
-  fflush (stdout);
-  return failures ? 1 : 0;
+  CHECK_MSG (rootfs_release_host_mounts (c, rootfs, &err) == 0 && ! mountinfo_has (rootfs, "")
+             && ! mountinfo_has (proc, ""), "without, release detaches the rootfs tree");
+  CHECK_MSG (rootfs_release_host_mounts (c, rootfs, &err) == 0, "release twice is fine");
+  return unit_failures ? 1 : 0;
 }
 
-static int
-run_release (void)
+static bool
+child_succeeds (int (*fn) (bool), bool arg)
 {
-  int status;
   pid_t pid;
+  int status;
 
-  fflush (stdout);
+  fflush (NULL);
   pid = fork ();
   if (pid == 0)
-    _exit (run_release_child ());
-  if (pid < 0 || waitpid (pid, &status, 0) < 0 || ! WIFEXITED (status))
-    return 1;
-  return WEXITSTATUS (status);
+    _exit (fn (arg));
+  return pid > 0 && waitpid (pid, &status, 0) == pid && WIFEXITED (status) && WEXITSTATUS (status) == 0;
 }
 
 static int
-run_mode (bool fallback)
+release_child (bool unused)
 {
-  pid_t pid;
-  int status;
+  (void) unused;
+  return run_release_child ();
+}
+
+static void
+test_release (void)
+{
+  CHECK (child_succeeds (release_child, false));
+}
+
+static void
+test_mode (bool fallback)
+{
   char path[PATH_MAX];
 
-  fflush (stdout);
-  pid = fork ();
-  if (pid == 0)
-    _exit (run_child (fallback));
-  if (waitpid (pid, &status, 0) < 0 || ! WIFEXITED (status))
-    return 1;
+  CHECK (child_succeeds (run_child, fallback));
   snprintf (path, sizeof path, "/tmp/%s", escape_name);
-  if (access (path, F_OK) == 0)
-    {
-      printf ("FAIL - %s was created on the host\n", path);
-      return 1;
-    }
+  CHECK_MSG (access (path, F_OK) < 0, "%s was not created on the host", path);
   snprintf (path, sizeof path, "/tmp/%s-abs", escape_name);
-  if (access (path, F_OK) == 0)
-    {
-      printf ("FAIL - %s was created on the host\n", path);
-      return 1;
-    }
-  printf ("ok - nothing created on the host\n");
-  return WEXITSTATUS (status);
+  CHECK_MSG (access (path, F_OK) < 0, "%s was not created on the host", path);
+  xsystem ("rm -rf %s/rootfs/tmp/casing-escape-* %s/rootfs/dev/* %s/rootfs/mnt/newdir", bundle, bundle, bundle);
 }
 
 int
 main (void)
 {
-  int r;
   if (geteuid () != 0)
-    {
-      printf ("# skipped: needs root\n");
-      return 77;
-    }
+    return unit_skip_all ("test_isolation_rootfs", "needs root");
   host_has_v1_memory = access ("/sys/fs/cgroup/memory/memory.limit_in_bytes", F_OK) == 0;
   make_bundle ();
-  r = run_mode (false);
-  xsystem ("rm -rf %s/rootfs/tmp/casing-escape-* %s/rootfs/dev/* %s/rootfs/mnt/newdir", bundle, bundle, bundle);
-  r |= run_mode (true);
-  r |= run_release ();
+  UNIT_RUN (test_mode (false));
+  UNIT_RUN (test_mode (true));
+  UNIT_RUN (test_release ());
   xsystem ("rm -rf %s", bundle);
-  return r ? 1 : 0;
+  return unit_done ("test_isolation_rootfs");
 }

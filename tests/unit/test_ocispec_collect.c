@@ -4,7 +4,7 @@
  * absent; what comes back keeps the guarantees of a normal parse.
  * `test_ocispec_collect --print` prints the problems of the fixtures in the
  * format of tests/data/config/collect/expected-problems.txt. */
-#include "ocispec_check.h"
+#include "ocispec_fixtures.h"
 
 static bool print_mode;
 
@@ -195,7 +195,7 @@ check_valid_document (void)
   CHECK (n == 0);
   CHECK (oci_config_parse_data (data, len, NULL, &b, &err) == 0);
   if (CHECK (a != NULL && b != NULL) && !CHECK (oci_struct_equal (&oci_config_desc, a, b, where, sizeof (where))))
-    printf ("     first difference at %s\n", where);
+    fprintf (stderr, "     first difference at %s\n", where);
   oci_parse_problems_free (p, n);
   oci_config_free (a);
   oci_config_free (b);
@@ -227,7 +227,7 @@ check_agrees_with_normal_parse (void)
         continue;
       CHECK (oci_config_parse_data (data, len, NULL, &c, &err) < 0);
       CHECK (oci_config_parse_data_all (data, len, NULL, &c2, &p, &n) < 0);
-      if (check_report (n == 1, "one problem", path, 0))
+      if (unit_check (n == 1, "one problem", path, 0))
         CHECK_STR (p[0].full, err);
       checked++;
       oci_parse_problems_free (p, n);
@@ -243,13 +243,16 @@ int
 main (int argc, char **argv)
 {
   print_mode = argc > 1 && strcmp (argv[1], "--print") == 0;
-  check_fixtures ();
   if (print_mode)
-    return 0;
-  check_what_is_left ();
-  check_fatal ("{\"ociVersion\": ", "invalid JSON at byte 15: parse error: premature EOF");
-  check_fatal ("[1]", "expected an object");
-  check_valid_document ();
-  check_agrees_with_normal_parse ();
-  return check_summary ("test_ocispec_collect");
+    {
+      check_fixtures ();
+      return 0;
+    }
+  UNIT_RUN (check_fixtures ());
+  UNIT_RUN (check_what_is_left ());
+  UNIT_RUN (check_fatal ("{\"ociVersion\": ", "invalid JSON at byte 15: parse error: premature EOF"));
+  UNIT_RUN (check_fatal ("[1]", "expected an object"));
+  UNIT_RUN (check_valid_document ());
+  UNIT_RUN (check_agrees_with_normal_parse ());
+  return unit_done ("test_ocispec_collect");
 }

@@ -6,7 +6,7 @@
 #include <errno.h>
 #include <unistd.h>
 
-#include "ocispec_check.h"
+#include "ocispec_fixtures.h"
 
 static bool print_mode;
 static const char *print_kind;
@@ -60,9 +60,9 @@ check_bad_fixture (const doc_kind *k, const char *dir, const char *file, const c
   else
     {
       want = expected_message (expectations, file);
-      if (!check_report (want != NULL, "expected-errors.txt has an entry", path, 0))
-        printf ("     missing entry for %s\n", file);
-      else if (!check_report (err != NULL, "bad fixture is rejected", path, 0))
+      if (!unit_check (want != NULL, "expected-errors.txt has an entry", path, 0))
+        fprintf (stderr, "     missing entry for %s\n", file);
+      else if (!unit_check (err != NULL, "bad fixture is rejected", path, 0))
         ;
       else
         CHECK_STR (err, want);
@@ -86,7 +86,7 @@ check_bad_fixtures (const doc_kind *k)
     return;
   expectations = read_whole_file (exp_path, &len);
   if (!print_mode)
-    printf ("%s: %zu bad fixtures\n", k->dir, count);
+    printf ("# %s: %zu bad fixtures\n", k->dir, count);
   for (i = 0; i < count; i++)
     check_bad_fixture (k, dir, names[i], expectations ? expectations : "");
   free (expectations);
@@ -219,25 +219,24 @@ check_spec_bad_examples (void)
   snprintf (path, sizeof (path), "%s/schema/test", spec_dir ());
   if (access (path, F_OK) < 0)
     {
-      printf ("SKIP spec bad examples: %s not found (set SPEC_DIR)\n", path);
-      return;
+      SKIP_TEST ("the spec's examples are not found (set SPEC_DIR)");
     }
   for (i = 0; i < sizeof (cases) / sizeof (cases[0]); i++)
     {
       const doc_kind *k = cases[i].file[0] == 'c' ? &doc_kinds[0] : cases[i].file[0] == 's' ? &doc_kinds[3] : &doc_kinds[4];
       snprintf (path, sizeof (path), "%s/schema/test/%s", spec_dir (), cases[i].file);
       char *data = read_whole_file (path, &len);
-      if (!check_report (data != NULL, "spec example readable", path, 0))
+      if (!unit_check (data != NULL, "spec example readable", path, 0))
         continue;
       char *err = parse_error_of (k, data, len);
-      if (check_report (err != NULL, "spec bad example is rejected", path, 0) && cases[i].message)
+      if (unit_check (err != NULL, "spec bad example is rejected", path, 0) && cases[i].message)
         CHECK_STR (err, cases[i].message);
       if (err != NULL && strncmp (err, k->name, strlen (k->name)) != 0)
-        check_report (false, "message starts with the document name", path, 0);
+        unit_check (false, "message starts with the document name", path, 0);
       free (err);
       free (data);
     }
-  printf ("spec bad examples: %zu checked\n", i);
+  printf ("# spec bad examples: %zu checked\n", i);
 }
 
 static void
@@ -306,15 +305,19 @@ main (int argc, char **argv)
 
   print_mode = argc > 2 && strcmp (argv[1], "--print") == 0;
   print_kind = print_mode ? argv[2] : NULL;
-  for (i = 0; i < N_DOC_KINDS; i++)
-    if (!print_mode || strcmp (print_kind, doc_kinds[i].dir) == 0)
-      check_bad_fixtures (&doc_kinds[i]);
   if (print_mode)
-    return 0;
-  check_uint_ranges ();
-  check_int64_ranges ();
-  check_spec_bad_examples ();
-  check_file_errors ();
-  check_generator_errors ();
-  return check_summary ("test_ocispec_errors");
+    {
+      for (i = 0; i < N_DOC_KINDS; i++)
+        if (strcmp (print_kind, doc_kinds[i].dir) == 0)
+          check_bad_fixtures (&doc_kinds[i]);
+      return 0;
+    }
+  for (i = 0; i < N_DOC_KINDS; i++)
+    UNIT_RUN (check_bad_fixtures (&doc_kinds[i]));
+  UNIT_RUN (check_uint_ranges ());
+  UNIT_RUN (check_int64_ranges ());
+  UNIT_RUN (check_spec_bad_examples ());
+  UNIT_RUN (check_file_errors ());
+  UNIT_RUN (check_generator_errors ());
+  return unit_done ("test_ocispec_errors");
 }

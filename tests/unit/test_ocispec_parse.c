@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Every group of fields of the every-field fixtures is read into the
  * structs with the values written in the file. */
-#include "ocispec_check.h"
+#include "ocispec_fixtures.h"
 
 static void *
 parse_fixture (const char *rel, const oci_desc *d, const char *name)
@@ -13,10 +13,10 @@ parse_fixture (const char *rel, const oci_desc *d, const char *name)
 
   snprintf (path, sizeof (path), "%s/%s", test_data_dir (), rel);
   data = read_whole_file (path, &len);
-  if (!check_report (data != NULL, "fixture readable", path, 0))
+  if (!unit_check (data != NULL, "fixture readable", path, 0))
     return NULL;
-  if (!check_report (oci_parse_document (d, data, len, name, &out, &err) == 0, "fixture parses", path, 0))
-    printf ("     %s\n", err);
+  if (!unit_check (oci_parse_document (d, data, len, name, &out, &err) == 0, "fixture parses", path, 0))
+    fprintf (stderr, "     %s\n", err);
   free (err);
   free (data);
   return out;
@@ -255,6 +255,39 @@ check_nulls_are_absent (void)
   oci_config_free (c);
 }
 
+/* Each vocabulary has a name at every index of its enum, and ends there. */
+static void
+check_vocabulary (const char *const *names, int count, const char *first, const char *last)
+{
+  int n = 0;
+
+  while (names[n])
+    n++;
+  CHECK_INT (n, count);
+  CHECK_STR (names[0], first);
+  CHECK_STR (names[count - 1], last);
+  CHECK_INT (oci_name_index (names, last), count - 1);
+  CHECK_INT (oci_name_index (names, "nope"), -1);
+  CHECK_INT (oci_name_index (names, NULL), -1);
+}
+
+static void
+check_vocabularies (void)
+{
+  check_vocabulary (oci_namespace_types, OCI_NS_COUNT, "mount", "time");
+  check_vocabulary (oci_seccomp_actions, OCI_SCMP_ACT_COUNT, "SCMP_ACT_KILL", "SCMP_ACT_NOTIFY");
+  check_vocabulary (oci_seccomp_operators, OCI_SCMP_CMP_COUNT, "SCMP_CMP_NE", "SCMP_CMP_MASKED_EQ");
+  check_vocabulary (oci_seccomp_flags, OCI_SECCOMP_FLAG_COUNT, "SECCOMP_FILTER_FLAG_TSYNC",
+                    "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV");
+  check_vocabulary (oci_mempolicy_modes, OCI_MPOL_COUNT, "MPOL_DEFAULT", "MPOL_LOCAL");
+  check_vocabulary (oci_mempolicy_flags, OCI_MPOL_F_COUNT, "MPOL_F_NUMA_BALANCING", "MPOL_F_STATIC_NODES");
+  check_vocabulary (oci_personality_domains, OCI_PER_COUNT, "LINUX", "LINUX32");
+  check_vocabulary (oci_ioprio_classes, OCI_IOPRIO_CLASS_COUNT, "IOPRIO_CLASS_RT", "IOPRIO_CLASS_IDLE");
+  check_vocabulary (oci_sched_policies, OCI_SCHED_COUNT, "SCHED_OTHER", "SCHED_DEADLINE");
+  check_vocabulary (oci_sched_flags, OCI_SCHED_FLAG_COUNT, "SCHED_FLAG_RESET_ON_FORK", "SCHED_FLAG_UTIL_CLAMP_MAX");
+  CHECK_INT (oci_name_index (oci_seccomp_archs, "SCMP_ARCH_X86_64"), 1);
+}
+
 static void
 check_other_documents (void)
 {
@@ -295,6 +328,8 @@ check_other_documents (void)
       CHECK (f->linux_->apparmor->enabled && f->linux_->selinux->has_enabled && !f->linux_->selinux->enabled);
       CHECK (f->linux_->mount_extensions->idmap->enabled && f->linux_->net_devices->enabled);
       CHECK (f->linux_->intel_rdt->enabled);
+      CHECK (f->linux_->memory_policy->modes_len == 2 && f->linux_->memory_policy->flags_len == 1);
+      CHECK_STR (f->linux_->memory_policy->modes[1], "MPOL_BIND");
     }
   if (cs != NULL)
     {
@@ -356,7 +391,7 @@ check_rootfs_propagation (void)
                 values[i]);
       if (!CHECK (oci_config_parse_data (json, strlen (json), NULL, &c, &err) == 0))
         {
-          printf ("     %s: %s\n", values[i], err);
+          fprintf (stderr, "     %s: %s\n", values[i], err);
           free (err);
           continue;
         }
@@ -395,11 +430,12 @@ check_map_helpers (void)
 int
 main (void)
 {
-  check_config_every_field ();
-  check_nulls_are_absent ();
-  check_other_documents ();
-  check_container_process_state ();
-  check_rootfs_propagation ();
-  check_map_helpers ();
-  return check_summary ("test_ocispec_parse");
+  UNIT_RUN (check_config_every_field ());
+  UNIT_RUN (check_nulls_are_absent ());
+  UNIT_RUN (check_other_documents ());
+  UNIT_RUN (check_vocabularies ());
+  UNIT_RUN (check_container_process_state ());
+  UNIT_RUN (check_rootfs_propagation ());
+  UNIT_RUN (check_map_helpers ());
+  return unit_done ("test_ocispec_parse");
 }

@@ -6,7 +6,7 @@
  *   OCISPEC_ROBUST_STRIDE=7 valgrind --leak-check=full --error-exitcode=1 \
  *     tests/unit/test_ocispec_robust
  * (the stride skips prefixes so valgrind finishes in a minute or two). */
-#include "ocispec_check.h"
+#include "ocispec_fixtures.h"
 
 #define MUTATIONS_PER_FIXTURE 1500
 
@@ -21,13 +21,13 @@ check_accepted (const doc_kind *k, void *doc, const char *label)
   void *again = NULL;
 
   accepted++;
-  if (!check_report (out != NULL, "accepted document generates", label, 0))
-    printf ("     %s: %s\n", k->dir, err);
-  else if (!check_report (oci_parse_document (k->desc, out, strlen (out), k->name, &again, &err) == 0,
+  if (!unit_check (out != NULL, "accepted document generates", label, 0))
+    fprintf (stderr, "     %s: %s\n", k->dir, err);
+  else if (!unit_check (oci_parse_document (k->desc, out, strlen (out), k->name, &again, &err) == 0,
                           "generated document re-parses", label, 0))
-    printf ("     %s: %s\n", k->dir, err);
+    fprintf (stderr, "     %s: %s\n", k->dir, err);
   else
-    check_report (oci_struct_equal (k->desc, doc, again, NULL, 0), "re-parse is equal", label, 0);
+    unit_check (oci_struct_equal (k->desc, doc, again, NULL, 0), "re-parse is equal", label, 0);
   oci_free_object (k->desc, again);
   free (out);
   free (err);
@@ -46,13 +46,13 @@ check_collect_all (const doc_kind *k, const char *data, size_t len, const void *
   int r = oci_parse_document_all (k->desc, data, len, k->name, &all, &p, &n);
 
   if (doc != NULL)
-    check_report (r == 0 && n == 0 && oci_struct_equal (k->desc, doc, all, NULL, 0),
+    unit_check (r == 0 && n == 0 && oci_struct_equal (k->desc, doc, all, NULL, 0),
                   "collect-all gives the same document", label, 0);
   else
     {
       for (i = 0; i < n && strcmp (p[i].full, err) != 0; i++)
         ;
-      check_report (r < 0 && i < n, "collect-all reports the normal error", label, 0);
+      unit_check (r < 0 && i < n, "collect-all reports the normal error", label, 0);
       if (all != NULL)
         check_accepted (k, all, label);
     }
@@ -72,7 +72,7 @@ feed_all (const char *data, size_t len, const char *label)
       if (oci_parse_document (doc_kinds[i].desc, data, len, doc_kinds[i].name, &doc, &err) == 0)
         check_accepted (&doc_kinds[i], doc, label);
       else if (err == NULL || *err == '\0')
-        check_report (false, "a failure has a message", label, 0);
+        unit_check (false, "a failure has a message", label, 0);
       check_collect_all (&doc_kinds[i], data, len, doc, err ? err : "", label);
       oci_free_object (doc_kinds[i].desc, doc);
       free (err);
@@ -128,7 +128,7 @@ fuzz_fixture (const char *path)
   char *data = read_whole_file (path, &len);
   char *buf;
 
-  if (!check_report (data != NULL, "readable", path, 0))
+  if (!unit_check (data != NULL, "readable", path, 0))
     return;
   for (i = 0; i < len; i += prefix_stride)
     feed_all (data, i, path);
@@ -164,7 +164,7 @@ fuzz_all_fixtures (void)
           }
         free_names (names, count);
       }
-  printf ("fixtures: %zu files, %zu parses (prefixes and mutations), %zu accepted and re-checked\n", n, parses,
+  printf ("# fixtures: %zu files, %zu parses (prefixes and mutations), %zu accepted and re-checked\n", n, parses,
           accepted);
 }
 
@@ -222,7 +222,7 @@ check_deep_nesting (void)
   CHECK_STR (err, "config.json: nesting deeper than 64 levels");
   free (err);
   free (d);
-  printf ("deep nesting: 1000000 '[' and '{\"a\":' rejected, limit 64 checked\n");
+  printf ("# deep nesting: 1000000 '[' and '{\"a\":' rejected, limit 64 checked\n");
 }
 
 static void
@@ -289,7 +289,7 @@ check_huge_inputs (void)
   CHECK_STR (err, "config.json: document larger than 16777216 bytes");
   free (err);
   free (d);
-  printf ("huge inputs: 100000-element array parsed and regenerated, 17 MiB rejected\n");
+  printf ("# huge inputs: 100000-element array parsed and regenerated, 17 MiB rejected\n");
 }
 
 int
@@ -299,9 +299,9 @@ main (void)
 
   if (stride != NULL && atoi (stride) > 0)
     prefix_stride = (size_t) atoi (stride);
-  fuzz_all_fixtures ();
-  check_deep_nesting ();
-  check_nul_bytes ();
-  check_huge_inputs ();
-  return check_summary ("test_ocispec_robust");
+  UNIT_RUN (fuzz_all_fixtures ());
+  UNIT_RUN (check_deep_nesting ());
+  UNIT_RUN (check_nul_bytes ());
+  UNIT_RUN (check_huge_inputs ());
+  return unit_done ("test_ocispec_robust");
 }

@@ -7,7 +7,7 @@
  * (used by ocispec_schema_test.py to validate it against the schemas). */
 #include <unistd.h>
 
-#include "ocispec_check.h"
+#include "ocispec_fixtures.h"
 
 static const doc_kind *
 kind_named (const char *dir)
@@ -26,22 +26,22 @@ check_round_trip (const doc_kind *k, const char *data, size_t len, const char *l
   char *err = NULL, *compact, *pretty, *again;
   char where[512];
 
-  if (!check_report (oci_parse_document (k->desc, data, len, k->name, &first, &err) == 0, "good document parses",
+  if (!unit_check (oci_parse_document (k->desc, data, len, k->name, &first, &err) == 0, "good document parses",
                      label, 0))
     {
-      printf ("     %s\n", err);
+      fprintf (stderr, "     %s\n", err);
       free (err);
       return;
     }
   compact = oci_generate_document (k->desc, first, false, k->name, &err);
   pretty = oci_generate_document (k->desc, first, true, k->name, &err);
-  if (!check_report (compact != NULL && pretty != NULL, "generates", label, 0))
-    printf ("     %s\n", err);
+  if (!unit_check (compact != NULL && pretty != NULL, "generates", label, 0))
+    fprintf (stderr, "     %s\n", err);
   else
     {
       CHECK (oci_parse_document (k->desc, pretty, strlen (pretty), k->name, &second, &err) == 0);
-      if (!check_report (oci_struct_equal (k->desc, first, second, where, sizeof (where)), "round trip equal", label, 0))
-        printf ("     first difference at %s\n", where);
+      if (!unit_check (oci_struct_equal (k->desc, first, second, where, sizeof (where)), "round trip equal", label, 0))
+        fprintf (stderr, "     first difference at %s\n", where);
       /* generation is deterministic: the regenerated text is identical */
       again = oci_generate_document (k->desc, second, false, k->name, &err);
       CHECK_STR (again, compact);
@@ -67,7 +67,7 @@ round_trip_dir (const doc_kind *k, const char *dir)
     {
       snprintf (path, sizeof (path), "%s/%s", dir, names[i]);
       char *data = read_whole_file (path, &len);
-      if (check_report (data != NULL, "readable", path, 0))
+      if (unit_check (data != NULL, "readable", path, 0))
         check_round_trip (k, data, len, path);
       free (data);
     }
@@ -83,7 +83,7 @@ round_trip_fixtures (void)
   for (size_t i = 0; i < N_DOC_KINDS; i++)
     {
       snprintf (dir, sizeof (dir), "%s/%s/good", test_data_dir (), doc_kinds[i].dir);
-      printf ("%s: %zu good fixtures round-tripped\n", doc_kinds[i].dir, round_trip_dir (&doc_kinds[i], dir));
+      printf ("# %s: %zu good fixtures round-tripped\n", doc_kinds[i].dir, round_trip_dir (&doc_kinds[i], dir));
     }
 }
 
@@ -98,15 +98,14 @@ round_trip_spec_examples (void)
   snprintf (dir, sizeof (dir), "%s/schema/test", spec_dir ());
   if (access (dir, F_OK) < 0)
     {
-      printf ("SKIP spec good examples: %s not found (set SPEC_DIR)\n", dir);
-      return;
+      SKIP_TEST ("the spec's examples are not found (set SPEC_DIR)");
     }
   for (size_t i = 0; i < 3; i++)
     {
       snprintf (dir, sizeof (dir), "%s/schema/test/%s/good", spec_dir (), kinds[i]);
       size_t n = round_trip_dir (kind_named (kinds[i]), dir);
       CHECK (n > 0);
-      printf ("spec %s: %zu good examples round-tripped\n", kinds[i], n);
+      printf ("# spec %s: %zu good examples round-tripped\n", kinds[i], n);
     }
 }
 
@@ -229,8 +228,8 @@ check_table_covers_struct (const oci_desc *d, int depth)
           run++;
           continue;
         }
-      if (!check_report (run < 8, "table covers every member", d->name, 0))
-        printf ("     %zu bytes at offset %zu of %s are in no table\n", run, i - run, d->name);
+      if (!unit_check (run < 8, "table covers every member", d->name, 0))
+        fprintf (stderr, "     %zu bytes at offset %zu of %s are in no table\n", run, i - run, d->name);
       run = 0;
     }
 }
@@ -262,11 +261,11 @@ main (int argc, char **argv)
   if (argc == 4 && strcmp (argv[1], "--emit") == 0)
     return emit (argv[2], argv[3]);
   for (size_t i = 0; i < N_DOC_KINDS; i++)
-    check_table_covers_struct (doc_kinds[i].desc, 0);
-  round_trip_fixtures ();
-  round_trip_spec_examples ();
-  check_absent_versus_empty ();
-  check_public_round_trips ();
-  check_casing_state_file ();
-  return check_summary ("test_ocispec_roundtrip");
+    UNIT_RUN (check_table_covers_struct (doc_kinds[i].desc, 0));
+  UNIT_RUN (round_trip_fixtures ());
+  UNIT_RUN (round_trip_spec_examples ());
+  UNIT_RUN (check_absent_versus_empty ());
+  UNIT_RUN (check_public_round_trips ());
+  UNIT_RUN (check_casing_state_file ());
+  return unit_done ("test_ocispec_roundtrip");
 }

@@ -166,7 +166,10 @@ test_devices (void)
 static const struct systemd_prop *
 find (const struct systemd_props *p, const char *name)
 {
-  return systemd_props_find (p, name);
+  for (size_t i = 0; i < p->n; i++)
+    if (strcmp (p->v[i].name, name) == 0)
+      return &p->v[i];
+  return NULL;
 }
 
 static bool
@@ -260,10 +263,10 @@ test_props_v1 (void)
 int
 main (void)
 {
-  test_cpu_masks ();
-  test_quota ();
-  test_devices ();
-  test_props_v2 ();
-  test_props_v1 ();
-  return unit_report ("test_systemd_props");
+  UNIT_RUN (test_cpu_masks ());
+  UNIT_RUN (test_quota ());
+  UNIT_RUN (test_devices ());
+  UNIT_RUN (test_props_v2 ());
+  UNIT_RUN (test_props_v1 ());
+  return unit_done ("test_systemd_props");
 }
