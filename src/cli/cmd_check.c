@@ -101,7 +101,7 @@ add_runtime_problems (const oci_config *config, const char *bundle, const struct
 {
   struct problem_list l = { 0 };
 
-  validate_config (config, bundle, &l, NULL);
+  validate_config (config, bundle, &l, NULL, true);
   if (g->systemd_cgroup)
     check_systemd_path (config, g->rootless, &l);
   for (size_t i = 0; i < l.len; i++)

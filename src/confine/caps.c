@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include <errno.h>
+#include <linux/capability.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #ifdef HAVE_LIBCAP
 #include <sys/capability.h>
@@ -211,4 +214,16 @@ caps_apply (const oci_capabilities *caps, casing_error_t *err)
   if (caps_apply_begin (caps, &plan, err) < 0)
     return -1;
   return caps_apply_end (&plan, err);
+}
+
+bool
+host_has_effective_cap (int cap)
+{
+  struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+  struct __user_cap_data_struct d[2];
+
+  memset (d, 0, sizeof d);
+  if (cap < 0 || cap > 63 || syscall (SYS_capget, &h, d) < 0)
+    return false;
+  return (d[cap / 32].effective >> (cap % 32)) & 1;
 }

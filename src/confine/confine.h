@@ -34,6 +34,12 @@ int process_set_user (const oci_process *process, casing_error_t *err);
 int process_apply_rlimits (const oci_process *process, casing_error_t *err);
 int process_apply_oom_score_adj (const oci_process *process, casing_error_t *err);
 int process_apply_scheduler (const oci_process *process, casing_error_t *err);
+/* SCHED_DEADLINE without SCHED_FLAG_RESET_ON_FORK: the process may not
+ * fork (hooks, exec's clone), so the policy is set right before exec. */
+bool process_scheduler_forbids_fork (const oci_process *process);
+/* Set the policy and put the previous one back: the kernel's answer
+ * (admission of a deadline) without keeping it. */
+int process_test_scheduler (const oci_process *process, casing_error_t *err);
 int process_apply_io_priority (const oci_process *process, casing_error_t *err);
 int process_apply_cpu_affinity (const char *cpus, casing_error_t *err);
 int process_apply_memory_policy (const oci_memory_policy *policy, casing_error_t *err);

@@ -6,6 +6,7 @@
 #define CASING_CONFINE_HOST_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 /* The highest capability the running kernel knows (cap_last_cap). */
 int caps_last_cap (void);
@@ -19,6 +20,12 @@ bool selinux_host_enabled (void);
  * (security_check_context): the kernel would only say EINVAL later, from a
  * keyring, a mount or the exec label. */
 bool selinux_label_known (const char *label);
+
+/* fs.nr_open, the ceiling of RLIMIT_NOFILE (0, or -1 when unknown). */
+int host_nr_open (uint64_t *out);
+/* Whether casing itself has capability `cap` effective (in its own user
+ * namespace). */
+bool host_has_effective_cap (int cap);
 
 /* libseccomp is built in. */
 bool seccomp_built (void);

@@ -65,3 +65,22 @@ process_apply_rlimits (const oci_process *process, casing_error_t *err)
     }
   return 0;
 }
+
+int
+host_nr_open (uint64_t *out)
+{
+  static uint64_t cached;
+  cleanup_free char *buf = NULL;
+
+  if (cached == 0)
+    {
+      /* Read on the host, before any container exists: a plain read. */
+      if (read_all_file ("/proc/sys/fs/nr_open", &buf, NULL, NULL) < 0)
+        return -1;
+      buf[strcspn (buf, "\n")] = '\0';
+      if (parse_uint64 (buf, &cached) < 0 || cached == 0)
+        return -1;
+    }
+  *out = cached;
+  return 0;
+}

@@ -60,3 +60,27 @@ process_apply_scheduler (const oci_process *process, casing_error_t *err)
     return casing_error_errno (err, "process.scheduler: sched_setattr %s", process->scheduler->policy);
   return 0;
 }
+
+bool
+process_scheduler_forbids_fork (const oci_process *process)
+{
+  struct sched_attr attr;
+
+  if (process == NULL || process->scheduler == NULL || attr_from_config (process->scheduler, &attr, NULL) < 0)
+    return false;
+  return attr.sched_policy == 6 /* SCHED_DEADLINE */ && !(attr.sched_flags & 0x01 /* RESET_ON_FORK */);
+}
+
+int
+process_test_scheduler (const oci_process *process, casing_error_t *err)
+{
+  struct sched_attr before = { .size = sizeof before };
+
+  if (syscall (SYS_sched_getattr, 0, &before, sizeof before, 0) < 0)
+    return casing_error_errno (err, "process.scheduler: sched_getattr");
+  if (process_apply_scheduler (process, err) < 0)
+    return -1;
+  if (syscall (SYS_sched_setattr, 0, &before, 0) < 0)
+    return casing_error_errno (err, "process.scheduler: restore the scheduler for the setup");
+  return 0;
+}

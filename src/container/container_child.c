@@ -148,8 +148,10 @@ apply_process_attributes (const oci_config *c, casing_error_t *err)
 
   /* rlimits come last, right before exec (confine_before_exec): under a
    * RLIMIT_NOFILE or RLIMIT_AS of 0 none of our setup could run. */
-  if (process_apply_oom_score_adj (p, err) < 0 || process_apply_scheduler (p, err) < 0
-      || process_apply_io_priority (p, err) < 0)
+  if (process_apply_oom_score_adj (p, err) < 0 || process_apply_io_priority (p, err) < 0)
+    return -1;
+  /* A deadline task may not fork (hooks): asked now, set before exec. */
+  if ((process_scheduler_forbids_fork (p) ? process_test_scheduler (p, err) : process_apply_scheduler (p, err)) < 0)
     return -1;
   if (c->linux_ && c->linux_->memory_policy
       && process_apply_memory_policy (c->linux_->memory_policy, err) < 0)
@@ -207,14 +209,20 @@ finalize_rootfs (struct container_child_ctx *ctx, casing_error_t *err)
   return personality_apply (ctx->config, err);
 }
 
+/* Before any hook runs: what the kernel refuses here (a real-time policy,
+ * a deadline over the bandwidth, an offline memory node, a lowered
+ * oom_score_adj) fails create with nothing run, as `check` (its probe)
+ * predicts. */
 static int
 apply_attributes (struct container_child_ctx *ctx, casing_error_t *err)
 {
-  const oci_config *c = ctx->config;
+  return apply_process_attributes (ctx->config, err);
+}
 
-  if (apply_process_attributes (c, err) < 0)
-    return -1;
-  return prepare_cwd (c->process->cwd, err);
+static int
+make_cwd (struct container_child_ctx *ctx, casing_error_t *err)
+{
+  return prepare_cwd (ctx->config->process->cwd, err);
 }
 
 /* Fail `create` (as runc does) when the program is missing; `start` opens
@@ -241,12 +249,13 @@ static const struct
   { "namespaces", join_namespaces },
   { "uts-sysctl", apply_uts_and_sysctl },
   { "keyring", create_keyring },
+  { "process-attributes", apply_attributes },
   { "rootfs", prepare_rootfs },
   { "hooks-createContainer", run_create_hooks },
   { "pivot", pivot },
   { "console", make_console },
   { "rootfs-finalize", finalize_rootfs },
-  { "process-attributes", apply_attributes },
+  { "cwd", make_cwd },
   { "program-check", check_program },
 };
 

@@ -184,11 +184,13 @@ enter_cwd (const char *cwd, bool *retry, casing_error_t *err)
 bool
 process_confined_after_clone (const oci_process *p, const struct seccomp_program *seccomp)
 {
-  /* A scheduler that resets on fork would be lost by the clone; a filter
-   * that refuses the clone would stop it. */
+  /* A scheduler that resets on fork would be lost by the clone, a deadline
+   * one forbids it; a filter that refuses the clone would stop it. */
   for (size_t i = 0; p->scheduler && i < p->scheduler->flags_len; i++)
     if (oci_name_index (oci_sched_flags, p->scheduler->flags[i]) == OCI_SCHED_FLAG_RESET_ON_FORK)
       return true;
+  if (process_scheduler_forbids_fork (p))
+    return true;
   return seccomp && !seccomp_program_allows_clone (seccomp, CLONE_PARENT | SIGCHLD);
 }
 
@@ -225,6 +227,8 @@ process_confine (struct final_exec *f, casing_error_t *err)
   const oci_process *p = f->process;
   int notify_fd = -1;
 
+  if (process_scheduler_forbids_fork (p) && process_apply_scheduler (p, err) < 0)
+    return -1;
   if (confine_before_exec (p, f->seccomp, &notify_fd, err) < 0)
     return -1;
   if (notify_fd >= 0)

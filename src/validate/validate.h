@@ -49,9 +49,11 @@ void problems_free (struct problem_list *l);
 /* Every check; `bundle` is the absolute bundle directory.  With `seccomp`
  * not NULL the compiled filter is handed over there (NULL when the config
  * has none or it does not compile); it is never connected to its listener
- * here. */
+ * here.  With `probe` (`check`), a short-lived child asks the kernel what
+ * the init will ask it before any hook runs (validate_probe.c); create
+ * lets its init be that question. */
 void validate_config (const oci_config *config, const char *bundle, struct problem_list *out,
-                      struct seccomp_program **seccomp);
+                      struct seccomp_program **seccomp, bool probe);
 
 /* For `create`: warnings are logged, the first error is returned. */
 int validate_config_for_create (const oci_config *config, const char *bundle, struct seccomp_program **seccomp,

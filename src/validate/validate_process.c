@@ -6,6 +6,7 @@
  * validate_probe.c. */
 #include <inttypes.h>
 #include <sched.h>
+#include <linux/capability.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -16,6 +17,30 @@
 #include "core/utils.h"
 #include "isolation/isolation.h"
 #include "validate_checks.h"
+
+/* What setrlimit(2) refuses the init, decided here without a probe: a hard
+ * limit above the one it inherits from us needs CAP_SYS_RESOURCE in the
+ * host's user namespace (never in a container's own user namespace), and
+ * RLIMIT_NOFILE never goes above fs.nr_open. */
+static void
+check_rlimit_against_host (const oci_config *c, const oci_rlimit *r, int resource, const char *path,
+                           struct problem_list *out)
+{
+  struct rlimit now;
+  uint64_t nr_open;
+
+  if (resource == RLIMIT_NOFILE && host_nr_open (&nr_open) == 0 && r->hard > nr_open)
+    problems_add (out, PROBLEM_ERROR, path, "fs.nr_open caps RLIMIT_NOFILE",
+                  "hard limit %llu is above this host's fs.nr_open (%llu)", (unsigned long long) r->hard,
+                  (unsigned long long) nr_open);
+  else if (getrlimit (resource, &now) == 0 && now.rlim_max != RLIM_INFINITY && r->hard > now.rlim_max
+           && (config_has_namespace (c, "user") || !host_has_effective_cap (CAP_SYS_RESOURCE)))
+    problems_add (out, PROBLEM_ERROR, path, "keep it at or below the runtime's own hard limit",
+                  "raising the hard limit of %s to %llu (the runtime's is %llu) needs CAP_SYS_RESOURCE%s", r->type,
+                  (unsigned long long) r->hard, (unsigned long long) now.rlim_max,
+                  config_has_namespace (c, "user") ? " of the host, which a user namespace never has"
+                                                   : ", which casing does not have here");
+}
 
 static void
 check_rlimits (const oci_process *p, struct problem_list *out)
@@ -36,6 +61,7 @@ check_rlimits (const oci_process *p, struct problem_list *out)
         seen[r] = true;
       if (p->rlimits[i].soft > p->rlimits[i].hard)
         problems_add (out, PROBLEM_ERROR, path, NULL, "soft limit is above the hard limit");
+
     }
 }
 
@@ -236,10 +262,26 @@ check_paths_in_root (const oci_process *p, const char *rootfs, struct problem_li
     problems_undecided (out, "process.args[0]", "`%s` is no executable file in root.path", p->args[0]);
 }
 
+static void
+check_rlimits_against_host (const oci_config *c, struct problem_list *out)
+{
+  const oci_process *p = c->process;
+
+  for (size_t i = 0; i < p->rlimits_len; i++)
+    {
+      int r = rlimit_from_name (p->rlimits[i].type);
+      char path[64];
+      snprintf (path, sizeof path, "process.rlimits[%zu]", i);
+      if (r >= 0 && p->rlimits[i].soft <= p->rlimits[i].hard)
+        check_rlimit_against_host (c, &p->rlimits[i], r, path, out);
+    }
+}
+
 void
 validate_process (const oci_config *c, const char *rootfs, struct problem_list *out)
 {
   validate_process_alone (c->process, out);
+  check_rlimits_against_host (c, out);
   check_rt_runtime (c, out);
   if (rootfs)
     check_paths_in_root (c->process, rootfs, out);
