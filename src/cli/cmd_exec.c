@@ -142,6 +142,28 @@ env_merge (oci_process *p, const struct str_list *add)
     }
 }
 
+static bool
+list_has_key (const struct str_list *l, const char *key)
+{
+  size_t klen = strlen (key);
+  for (size_t i = 0; i < l->n; i++)
+    if (strncmp (l->v[i], key, klen) == 0 && l->v[i][klen] == '=')
+      return true;
+  return false;
+}
+
+/* Drop KEY from the environment (the vector is ours, the strings shared). */
+static void
+env_unset (oci_process *p, const char *key)
+{
+  size_t klen = strlen (key), out = 0;
+  for (size_t i = 0; i < p->env_len; i++)
+    if (!(strncmp (p->env[i], key, klen) == 0 && p->env[i][klen] == '='))
+      p->env[out++] = p->env[i];
+  p->env_len = out;
+  p->env[out] = NULL;
+}
+
 static char **
 str_vec_append (char **v, size_t *n, const struct str_list *add)
 {
@@ -202,6 +224,10 @@ build_process (const struct exec_cmd *e, const oci_config *config, char **args, 
   p->terminal = e->tty;
   p->console_size = NULL;
   p->env = str_vec_append (p->env, &p->env_len, &(struct str_list){ 0 });
+  /* The container's HOME is its user's: another --user gets its own from
+   * the container's /etc/passwd (at exec), unless --env sets one. */
+  if (e->user && !list_has_key (&e->env, "HOME"))
+    env_unset (p, "HOME");
   env_merge (p, &e->env);
   if (e->cwd)
     p->cwd = (char *) e->cwd;

@@ -167,6 +167,8 @@ setup_container (struct container_child_ctx *ctx, casing_error_t *err)
     return -1;
   if (apply_process_attributes (c, err) < 0 || prepare_cwd (c->process->cwd, err) < 0)
     return -1;
+  /* In the container's root now: its /etc/passwd gives HOME. */
+  ctx->env = env_with_home (ctx->env, process_uid (c->process));
   /* Fail `create` (as runc does) when the program is missing; `start`
    * opens it again, so what runs is what is there then. */
   if (container_program_open (c->process, ctx->env, &prog, err) < 0)

@@ -238,6 +238,9 @@ joiner_setup (struct joiner *jn, casing_error_t *err)
   sync_msg_clear (&m);
   if (join_namespaces (j, err) < 0 || open_terminal (jn, err) < 0)
     return -1;
+  /* In the container's mount namespace, still root: HOME of the exec's
+   * user from the container's /etc/passwd, unless the env has one. */
+  jn->f.env = env_with_home (jn->f.env, process_uid (jn->f.process));
   if (apply_attributes (jn->f.process, !jn->confine_in_child, err) < 0)
     return -1;
   if (process_apply_label (&jn->f, err) < 0 || process_enter_cwd (&jn->f, err) < 0)

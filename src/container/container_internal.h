@@ -5,6 +5,7 @@
 #define CASING_CONTAINER_INTERNAL_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "confine/confine.h"
 #include "core/error.h"
@@ -115,5 +116,14 @@ char **strv_terminated (char **v, size_t n);
 /* An environment with `KEY=value` replaced or added; returns a new vector
  * whose strings are shared with env except the new one. */
 char **env_set (char **env, const char *key, const char *value);
+
+/* home_env.c: HOME for the process when `env` has none, from /etc/passwd
+ * of the current root ("/" for an unknown uid); returns `env` itself when
+ * it has HOME, else a new vector (env_set). */
+char **env_with_home (char **env, uid_t uid);
+/* process.user.uid (0 when absent). */
+uid_t process_uid (const oci_process *p);
+/* The home directory of `uid` in passwd(5) text; NULL if not listed. */
+char *passwd_home_of (const char *passwd_text, uid_t uid);
 
 #endif

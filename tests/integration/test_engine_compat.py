@@ -109,3 +109,76 @@ def test_tmpfs_options_without_tmpcopyup(casing, bundle):
     out = ok_sh(casing, bundle, "stat -c '%a %u %g' /t; cat /proc/self/mounts")
     assert out.splitlines()[0] == "1770 5 6"
     assert {"size=2048k", "nr_inodes=50", "mode=1770", "uid=5", "gid=6"} <= proc_mount_options(out, "/t")
+
+
+# ---- HOME and the environment (runc and crun set HOME from /etc/passwd) ----
+
+PASSWD = ("root:x:0:0:root:/root:/bin/sh\n"
+          "tester:x:1000:1000:tester:/home/tester:/bin/sh\n"
+          "nobody:x:65534:65534:nobody:/nonexistent:/bin/sh\n")
+
+
+def no_home_bundle(bundle):
+    os.chmod(bundle.rootfs, 0o755)  # other users reach the programs
+    with open(os.path.join(bundle.rootfs, "etc", "passwd"), "w") as f:
+        f.write(PASSWD)
+    env = bundle.config["process"]["env"]
+    bundle.config["process"]["env"] = [e for e in env if not e.startswith("HOME=")]
+    return bundle
+
+
+@pytest.mark.parametrize("uid,home", [(0, "/root"), (1000, "/home/tester"),
+                                      (65534, "/nonexistent"), (4242, "/")])
+def test_home_from_passwd(casing, bundle, uid, home):
+    no_home_bundle(bundle)
+    bundle.config["process"]["user"] = {"uid": uid, "gid": uid}
+    assert ok_sh(casing, bundle, "echo \"$HOME\"").strip() == home
+
+
+def test_home_in_env_is_kept(casing, bundle):
+    no_home_bundle(bundle)
+    bundle.config["process"]["env"].append("HOME=/custom")
+    assert ok_sh(casing, bundle, "echo $HOME; env | grep -c ^HOME=").split() == ["/custom", "1"]
+
+
+def test_home_passwd_not_a_regular_file(casing, bundle):
+    no_home_bundle(bundle)
+    os.unlink(os.path.join(bundle.rootfs, "etc", "passwd"))
+    os.mkfifo(os.path.join(bundle.rootfs, "etc", "passwd"))
+    assert ok_sh(casing, bundle, "echo $HOME").strip() == "/"
+
+
+@pytest.fixture
+def running_no_home(casing, bundle):
+    no_home_bundle(bundle)
+    bundle.config["process"]["env"].append("FROMCONFIG=1")
+    bundle.set_args("sleep", "1000").save()
+    cid = unique_id("home")
+    casing.ok("run", "-d", "--bundle", bundle.path, cid)
+    return cid
+
+
+def test_exec_home_env_and_user(casing, running_no_home, tmpdir_path):
+    cid = running_no_home
+    show = ["sh", "-c", "echo $HOME $FROMCONFIG $FOO"]
+    assert casing.ok("exec", cid, *show).stdout.split() == ["/root", "1"]
+    # --env adds to the container's environment
+    assert casing.ok("exec", "--env", "FOO=bar", cid, *show).stdout.split() == ["/root", "1", "bar"]
+    # --user: that user's HOME, unless --env gives one
+    assert casing.ok("exec", "--user", "1000", cid, *show).stdout.split() == ["/home/tester", "1"]
+    assert casing.ok("exec", "--user", "1000", "-e", "HOME=/x", cid, *show).stdout.split() == ["/x", "1"]
+    # a process.json without HOME (containerd's exec) gets its user's
+    proc = {"args": show, "cwd": "/", "env": ["PATH=/bin"], "user": {"uid": 1000, "gid": 1000}}
+    path = os.path.join(tmpdir_path, "process.json")
+    with open(path, "w") as f:
+        json.dump(proc, f)
+    assert casing.ok("exec", "--process", path, cid).stdout.split() == ["/home/tester"]
+
+
+def test_exec_user_keeps_an_explicit_container_home_only_without_user(casing, bundle):
+    # HOME set by the config is the container's: exec as the same user keeps it
+    bundle.config["process"]["env"].append("HOME=/custom")
+    bundle.set_args("sleep", "1000").save()
+    cid = unique_id("home")
+    casing.ok("run", "-d", "--bundle", bundle.path, cid)
+    assert casing.ok("exec", cid, "sh", "-c", "echo $HOME").stdout.strip() == "/custom"
