@@ -371,10 +371,13 @@ finish_parent_setup (struct create_job *j, casing_error_t *err)
   return sync_send (j->sync_fd, SYNC_PARENT_DONE, NULL, 0, -1, err);
 }
 
+/* The hooks of create see the container as `created`, as runc and crun
+ * give it and runtime-tools checks (hooks_stdin): the spec runs them once
+ * the environment is set up, and `state` already has the pid. */
 static int
 run_runtime_hooks (struct create_job *j, casing_error_t *err)
 {
-  cleanup_free char *state = container_state_json (j->h, CONTAINER_CREATING, false, err);
+  cleanup_free char *state = container_state_json (j->h, CONTAINER_CREATED, false, err);
 
   if (state == NULL)
     return -1;

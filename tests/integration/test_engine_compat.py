@@ -182,3 +182,43 @@ def test_exec_user_keeps_an_explicit_container_home_only_without_user(casing, bu
     cid = unique_id("home")
     casing.ok("run", "-d", "--bundle", bundle.path, cid)
     assert casing.ok("exec", cid, "sh", "-c", "echo $HOME").stdout.strip() == "/custom"
+
+
+# ---- hooks ----
+
+@pytest.mark.parametrize("how", ["delete", "run"])
+def test_poststop_failures_are_warnings_and_every_hook_runs(casing, bundle, tmpdir_path, how):
+    log = os.path.join(tmpdir_path, "ran")
+    hooks = [{"path": write_script(os.path.join(tmpdir_path, "fail"), "echo 1 >> %s; exit 6" % log)},
+             {"path": write_script(os.path.join(tmpdir_path, "killed"), "kill -KILL $$")},
+             {"path": write_script(os.path.join(tmpdir_path, "slow"), "echo 2 >> %s; exec sleep 100" % log),
+              "timeout": 1},
+             {"path": write_script(os.path.join(tmpdir_path, "last"), "echo 3 >> %s" % log)}]
+    bundle.config["hooks"] = {"poststop": hooks}
+    bundle.set_args("true").save()
+    cid = unique_id()
+    if how == "run":
+        r = casing.run("run", "--bundle", bundle.path, cid)
+    else:
+        casing.ok("run", "-d", "--bundle", bundle.path, cid)
+        assert wait_for(lambda: casing.state(cid)["status"] == "stopped")
+        r = casing.run("delete", cid)
+    assert r.returncode == 0, r
+    assert r.stderr.count("warning") == 3 and "poststop" in r.stderr, r.stderr
+    assert open(log).read().split() == ["1", "2", "3"]
+    assert not os.path.exists(os.path.join(casing.root, cid))
+
+
+def test_create_hooks_see_created(casing, bundle, tmpdir_path):
+    # runtime-tools hooks_stdin: the prestart hook's state says "created";
+    # createContainer runs before pivot_root, where host paths still resolve
+    log = os.path.join(tmpdir_path, "states")
+    script = write_script(os.path.join(tmpdir_path, "hook"), "cat >> %s; echo >> %s" % (log, log))
+    bundle.config["hooks"] = {k: [{"path": script}]
+                              for k in ("prestart", "createRuntime", "createContainer")}
+    bundle.set_args("true").save()
+    cid = unique_id()
+    casing.ok("create", "--bundle", bundle.path, cid)
+    states = [json.loads(line) for line in open(log).read().split("\n") if line.strip()]
+    assert [s["status"] for s in states] == ["created"] * 3
+    assert casing.state(cid)["status"] == "created"
