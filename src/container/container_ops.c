@@ -274,7 +274,11 @@ container_delete (const char *root, const char *id, bool force, container_warn_f
     }
   if (container_status_get (h, &status, err) < 0)
     return -1;
-  if (status != CONTAINER_STOPPED && !force)
+  /* A created container is deleted too, its init killed, as runc does:
+   * containerd's shim deletes a task that was created and never started
+   * (a failed or cancelled start) with a plain `delete` and nothing else
+   * (README: a deviation from the spec, which wants an error). */
+  if (status != CONTAINER_STOPPED && status != CONTAINER_CREATED && !force)
     return casing_error_set (err, 0, "cannot delete container `%s` that is not stopped: %s", id,
                              container_status_name (status));
   if (status == CONTAINER_PAUSED)
