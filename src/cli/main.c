@@ -129,7 +129,7 @@ run_command (int argc, char **argv, casing_error_t *err)
 
   if (getenv ("XDG_RUNTIME_DIR") && geteuid () != 0)
     g.rootless = true;
-  first = cmd_parse_options ("casing", global_opts, argc - 1, argv + 1, global_option, &p, err);
+  first = cmd_parse_options (NULL, global_opts, argc - 1, argv + 1, global_option, &p, err);
   if (first < 0)
     return -1;
   first++;
