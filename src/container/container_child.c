@@ -15,6 +15,7 @@
 
 #include "confine/confine.h"
 #include "isolation/isolation.h"
+#include "core/log.h"
 #include "core/procfs.h"
 #include "core/utils.h"
 #include "console.h"
@@ -193,6 +194,15 @@ drop_setup_fds (struct container_child_ctx *ctx, const struct joined_process *jp
 
   ctx->rootfs_ctx->rootfs_fd = -1;
   procfs_reset ();
+  /* The log is a host file: not while other processes may see us.  What
+   * we would log from now on is dropped, never written to whatever file
+   * gets its fd number next. */
+  if (ctx->log_fd > 2)
+    {
+      log_detach ();
+      close (ctx->log_fd);
+      ctx->log_fd = -1;
+    }
   if (close_fds_except (ctx->preserve_fds, keep, sizeof keep / sizeof keep[0], err) < 0)
     return casing_error_prefix (err, "close the fds of the setup");
   return 0;

@@ -317,7 +317,7 @@ spawn_init (struct create_job *j, casing_error_t *err)
   ctx.inherited_fds[0] = j->h->lock_fd;
   ctx.inherited_fds[1] = j->h->dirfd;
   ctx.inherited_fds[2] = j->console_sock;
-  ctx.inherited_fds[3] = log_get_fd ();
+  ctx.log_fd = log_get_fd ();
   ctx.start_listen_fd = j->listen_fd;
   j->sync_fd = sync[0];
   j->pid = clone_container ((unsigned) flags, cgroup_manager_clone_fd (j->cgroup), &into_cgroup,

@@ -22,8 +22,11 @@ struct container_child_ctx
   const char *rootfs;
   int sync_fd;          /* our end of the create socketpair */
   /* Fds of the parent the init must not keep while it waits for `start`
-   * (state lock, state dir, console socket, log file): -1 when unused. */
-  int inherited_fds[4];
+   * (state lock, state dir, console socket): -1 when unused. */
+  int inherited_fds[3];
+  /* The --log file: kept for the messages of the setup, closed with the
+   * other setup fds (drop_setup_fds); -1 or 2 when logging to stderr. */
+  int log_fd;
   int start_listen_fd;  /* start.sock, listening */
   bool no_pivot;
   bool no_new_keyring;

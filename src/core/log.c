@@ -68,6 +68,13 @@ log_get_fd (void)
   return log_fd;
 }
 
+void
+log_detach (void)
+{
+  if (log_fd > 2)
+    log_fd = -1;
+}
+
 /* Escape for a JSON string; control characters as \u00XX. */
 static void
 json_escape (FILE *out, const char *s)
@@ -92,8 +99,11 @@ log_write_record (enum log_level level, const char *msg)
 {
   char *buf = NULL;
   size_t len = 0;
-  FILE *out = open_memstream (&buf, &len);
+  FILE *out;
 
+  if (log_fd < 0)
+    return;
+  out = open_memstream (&buf, &len);
   if (out == NULL)
     return;
   if (log_format == LOG_FORMAT_JSON)

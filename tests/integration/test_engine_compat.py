@@ -222,3 +222,37 @@ def test_create_hooks_see_created(casing, bundle, tmpdir_path):
     states = [json.loads(line) for line in open(log).read().split("\n") if line.strip()]
     assert [s["status"] for s in states] == ["created"] * 3
     assert casing.state(cid)["status"] == "created"
+
+
+# ---- messages ----
+
+def test_ambient_without_inheritable_is_not_a_warning(casing, bundle, tmpdir_path):
+    # The config `runc spec` and Buildah write: ambient, no inheritable.
+    caps = ["CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"]
+    bundle.config["process"]["capabilities"]["ambient"] = caps
+    r = run_sh(casing, bundle, "grep CapAmb /proc/self/status")
+    assert r.returncode == 0 and r.stderr == "", r
+    assert r.stdout.split() == ["CapAmb:", "0000000000000000"]
+    log = os.path.join(tmpdir_path, "debug.log")
+    r = casing.run("run", "-b", bundle.path, unique_id(), global_args=("--log", log))
+    assert r.returncode == 0 and r.stderr == "" and open(log).read() == ""
+
+
+def test_container_setup_logs_to_the_log_file(casing, bundle, tmpdir_path):
+    # The init logs its setup to --log (HOME is looked up there), and stops
+    # before it waits for start: it then holds no host file.
+    no_home_bundle(bundle)
+    bundle.set_args("sleep", "100").save()
+    log = os.path.join(tmpdir_path, "debug.log")
+    cid = unique_id()
+    casing.ok("create", "-b", bundle.path, cid, global_args=("--debug", "--log", log))
+    assert "HOME not in process.env: /root for uid 0" in open(log).read()
+    pid = casing.state(cid)["pid"]
+    fds = [os.readlink("/proc/%d/fd/%s" % (pid, fd)) for fd in os.listdir("/proc/%d/fd" % pid)]
+    assert log not in fds, fds
+
+
+def test_unknown_global_option_names_the_program_once(casing):
+    r = casing.run("--frobnicate", "list")
+    assert r.returncode != 0
+    assert r.stderr == "casing: unknown option `--frobnicate` (see `casing --help`)\n", r.stderr
