@@ -166,7 +166,11 @@ setup_container (struct container_child_ctx *ctx, casing_error_t *err)
     return -1;
   if (rootfs_finalize (rctx, err) < 0 || personality_apply (c, err) < 0)
     return -1;
-  if (apply_process_attributes (c, err) < 0 || prepare_cwd (c->process->cwd, err) < 0)
+  if (apply_process_attributes (c, err) < 0)
+    return -1;
+  if (ctx->no_process)
+    return 0;
+  if (prepare_cwd (c->process->cwd, err) < 0)
     return -1;
   /* In the container's root now: its /etc/passwd gives HOME. */
   ctx->env = env_with_home (ctx->env, process_uid (c->process));
@@ -323,6 +327,14 @@ start_and_exec (struct container_child_ctx *ctx, struct joined_process *jp)
   if (conn < 0)
     _exit (1);
   close (ctx->start_listen_fd);
+  /* runtime.md, start: an error when `process` was not set.  The init
+   * leaves: the container is stopped and `delete` removes it. */
+  if (ctx->no_process)
+    {
+      casing_error_set (&err, 0, "container `%s` has no process to start (config.json has no `process`)",
+                        ctx->id);
+      child_fail (conn, &err);
+    }
   if (jp->pidfd >= 0)
     start_joined (ctx, jp, conn, state_json);
   own_state = state_with_own_pid (state_json);
@@ -381,7 +393,8 @@ container_child_main (struct container_child_ctx *ctx)
   for (size_t i = 0; i < sizeof ctx->inherited_fds / sizeof ctx->inherited_fds[0]; i++)
     if (ctx->inherited_fds[i] > 2)
       close (ctx->inherited_fds[i]);
-  if (setup_container (ctx, &err) < 0 || (ctx->pid_ns_fd >= 0 && spawn_joined (ctx, &jp, &err) < 0)
+  if (setup_container (ctx, &err) < 0
+      || (ctx->pid_ns_fd >= 0 && !ctx->no_process && spawn_joined (ctx, &jp, &err) < 0)
       || drop_setup_fds (ctx, &jp, &err) < 0 || report_ready (ctx, &err) < 0)
     child_fail (ctx->sync_fd, &err);
   close (ctx->sync_fd);

@@ -65,6 +65,7 @@ struct create_job
   int pid_ns_fd; /* a pid namespace joined by path (joined_pid.c), else -1 */
   pid_t child;   /* our child, the init (the setup process when joining) */
   pid_t pid;     /* the container's pid (the init, or the process it made) */
+  bool no_process; /* config.json has none: `start` will fail */
 };
 
 static int
@@ -82,10 +83,18 @@ load_config (struct create_job *j, casing_error_t *err)
     return -1;
   if (oci_config_parse_data (j->config_data, j->config_len, "config.json", &j->config, &msg) < 0)
     return casing_error_take (err, EINVAL, msg ? msg : xstrdup ("config.json: invalid"));
-  if (j->config->process == NULL || j->config->process->args_len == 0)
+  if (j->config->process && j->config->process->args_len == 0)
     return casing_error_set (err, EINVAL, "config.json: process.args must have an entry");
   if (validate_config_for_create (j->config, j->bundle, err) < 0)
     return -1;
+  /* No process: the setup takes an empty one (root, no terminal, nothing
+   * to apply); the init never runs it, `start` fails.  The config saved
+   * for the other commands is the file as it was, without. */
+  if (j->config->process == NULL)
+    {
+      j->config->process = xmalloc0 (sizeof (oci_process));
+      j->no_process = true;
+    }
   if (rootfs_resolve_path (j->config, j->bundle, &root, err) < 0)
     return -1;
   if (realpath (root, resolved) == NULL)
@@ -304,6 +313,7 @@ spawn_init (struct create_job *j, casing_error_t *err)
     .preserve_fds = j->preserve_fds,
     .seccomp = j->seccomp,
     .env = j->env,
+    .no_process = j->no_process,
     .pid_ns_fd = j->pid_ns_fd,
     .pty_slave = -1,
   };

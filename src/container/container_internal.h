@@ -33,6 +33,7 @@ struct container_child_ctx
   int preserve_fds;
   struct seccomp_program *seccomp;
   char **env;           /* process.env plus LISTEN_FDS/NOTIFY_SOCKET */
+  bool no_process;      /* config.json has no process (an empty one stands in) */
   int pid_ns_fd;        /* a pid namespace to join (joined_pid.c), else -1 */
   int pty_slave;        /* kept for the container process of joined_pid.c */
   char *create_state;   /* the state the createContainer hooks got */

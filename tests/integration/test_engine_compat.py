@@ -256,3 +256,23 @@ def test_unknown_global_option_names_the_program_once(casing):
     r = casing.run("--frobnicate", "list")
     assert r.returncode != 0
     assert r.stderr == "casing: unknown option `--frobnicate` (see `casing --help`)\n", r.stderr
+
+
+# ---- a config without `process` (runtime-tools start) ----
+
+def test_no_process_create_then_start_fails(casing, bundle):
+    del bundle.config["process"]
+    bundle.save()
+    cid = unique_id()
+    r = casing.run("create", "-b", bundle.path, cid)
+    assert r.returncode == 0, r
+    st = casing.state(cid)
+    assert st["status"] == "created"
+    pid = st["pid"]
+    r = casing.run("start", cid)
+    assert r.returncode != 0 and "no process to start" in r.stderr, r
+    assert wait_for(lambda: casing.state(cid)["status"] == "stopped")
+    assert not os.path.exists("/proc/%d" % pid) or open("/proc/%d/stat" % pid).read().split()[2] == "Z"
+    casing.ok("delete", cid)
+    r = casing.run("check", "--bundle", bundle.path)
+    assert r.returncode == 0 and "process" in r.stdout + r.stderr
