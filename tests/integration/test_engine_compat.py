@@ -15,6 +15,18 @@ from casing_fixtures import unique_id, wait_for, write_script
 from isolation_helpers import ok_sh, run_sh
 
 
+PROGRAMS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "programs")
+
+
+@pytest.fixture(scope="module")
+def sd_notify_binary(tmp_path_factory):
+    """tests/integration/programs/sd_notify.c, static for the busybox rootfs."""
+    out = str(tmp_path_factory.mktemp("programs") / "sd_notify")
+    subprocess.run(["gcc", "-static", "-O2", "-Wall", "-o", out, os.path.join(PROGRAMS, "sd_notify.c")],
+                   check=True)
+    return out
+
+
 def add_mount(bundle, dest, type_, source, options):
     bundle.config["mounts"].append({"destination": dest, "type": type_, "source": source,
                                     "options": options})
@@ -276,3 +288,26 @@ def test_no_process_create_then_start_fails(casing, bundle):
     casing.ok("delete", cid)
     r = casing.run("check", "--bundle", bundle.path)
     assert r.returncode == 0 and "process" in r.stdout + r.stderr
+
+
+# ---- sd_notify (Podman --sdnotify=container, systemd units) ----
+
+@pytest.mark.parametrize("where", ["tmp", "new-dir-read-only-root"])
+def test_sd_notify_ready_reaches_the_callers_socket(casing, bundle, tmpdir_path, sd_notify_binary, where):
+    import shutil
+    shutil.copy2(sd_notify_binary, os.path.join(bundle.rootfs, "bin", "sd_notify"))
+    sock_dir = os.path.join(tmpdir_path, "notify" if where == "tmp" else "not/in/the/image")
+    os.makedirs(sock_dir)
+    path = os.path.join(sock_dir, "notify.sock")
+    if where != "tmp":
+        bundle.config["root"]["readonly"] = True
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    listener.bind(path)
+    listener.settimeout(10)
+    try:
+        r = run_sh(casing, bundle, 'echo "$NOTIFY_SOCKET"; sd_notify READY=1 STATUS=up',
+                   env=dict(os.environ, NOTIFY_SOCKET=path))
+        assert r.returncode == 0 and r.stdout.strip() == path, r
+        assert listener.recv(4096) == b"READY=1\nSTATUS=up"
+    finally:
+        listener.close()
