@@ -52,6 +52,12 @@ int cgroup_manager_create (const struct cgroup_options *opts, const oci_resource
 int cgroup_manager_clone_fd (struct cgroup_manager *m);
 /* < 0 on error, 1 when the state must be saved again (systemd driver). */
 int cgroup_manager_enter (struct cgroup_manager *m, pid_t pid, casing_error_t *err);
+/* `exec --cgroup` (runc): place `pid` in existing sub-cgroups of the
+ * container's, each spec `[CONTROLLER[,CONTROLLER...]:]PATH`; a spec
+ * naming controllers applies to their hierarchies, one without to every
+ * other.  PATH is below the container's cgroup: no "..", no symlinks. */
+int cgroup_manager_enter_sub (struct cgroup_manager *m, pid_t pid, char *const *specs, size_t n,
+                              casing_error_t *err);
 int cgroup_manager_apply (struct cgroup_manager *m, const oci_resources *resources, casing_error_t *err);
 
 /* Serialize what the manager made into the state file, and load it back. */

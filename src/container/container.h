@@ -52,6 +52,9 @@ struct container_exec_options
   const char *pid_file;
   int preserve_fds;
   bool detach;
+  bool ignore_paused;         /* a paused container is not an error */
+  char *const *cgroups;       /* --cgroup [CTRL:]PATH sub-cgroups */
+  size_t n_cgroups;
 };
 
 /* The config.json saved at create (exec builds its default process from it). */
@@ -63,8 +66,10 @@ int container_exec (const struct container_exec_options *o, casing_error_t *err)
 
 /* Wait for `pid` (our child) while forwarding signals to it, proxying the
  * terminal when console_master >= 0.  Returns the exit status, 128+N for a
- * signal.  The caller blocked the signals with foreground_block_signals(). */
-int foreground_block_signals (casing_error_t *err);
+ * signal.  The caller blocked the signals with foreground_block_signals(),
+ * which also makes us the subreaper of the container's orphans unless told
+ * not to (`run --no-subreaper`). */
+int foreground_block_signals (bool subreaper, casing_error_t *err);
 int foreground_wait (pid_t pid, int console_master, casing_error_t *err);
 
 #endif

@@ -88,7 +88,10 @@ load_container (struct exec_job *j, casing_error_t *err)
   if (state_store_open (j->o->root, j->o->id, STATE_LOCK_SHARED_TRY, &j->h, err) < 0
       || container_status_get (j->h, &st, err) < 0)
     return -1;
-  if (st != CONTAINER_CREATED && st != CONTAINER_RUNNING)
+  if (st == CONTAINER_PAUSED && !j->o->ignore_paused)
+    return casing_error_set (err, 0, "cannot exec in container `%s`: it is paused (--ignore-paused: the "
+                             "process starts once it is resumed)", j->o->id);
+  if (st != CONTAINER_CREATED && st != CONTAINER_RUNNING && st != CONTAINER_PAUSED)
     return casing_error_set (err, 0, "cannot exec in container `%s`: container not running (%s)",
                              j->o->id, container_status_name (st));
   config_path = state_store_path (j->h, "config.json");
@@ -410,7 +413,9 @@ spawn (struct exec_job *j, casing_error_t *err)
     }
   close (sync[1]);
   j->sync_fd = sync[0];
-  if (cgroup_manager_enter (j->cgroup, j->joiner, err) < 0)
+  if ((j->o->n_cgroups ? cgroup_manager_enter_sub (j->cgroup, j->joiner, j->o->cgroups, j->o->n_cgroups, err)
+                        : cgroup_manager_enter (j->cgroup, j->joiner, err))
+      < 0)
     return -1;
   if (sync_send (j->sync_fd, SYNC_PARENT_DONE, NULL, 0, -1, err) < 0)
     return -1;
@@ -449,7 +454,7 @@ container_exec (const struct container_exec_options *o, casing_error_t *err)
   };
   int r;
 
-  if (!o->detach && foreground_block_signals (err) < 0)
+  if (!o->detach && foreground_block_signals (true, err) < 0)
     return -1;
   r = prepare (&j, err);
   if (r == 0)

@@ -311,3 +311,137 @@ def test_sd_notify_ready_reaches_the_callers_socket(casing, bundle, tmpdir_path,
         assert listener.recv(4096) == b"READY=1\nSTATUS=up"
     finally:
         listener.close()
+
+
+# ---- options of runc and crun ----
+
+@pytest.fixture
+def sleeper(casing, bundle):
+    os.chmod(bundle.rootfs, 0o755)
+    bundle.set_args("sleep", "1000").save()
+    cid = unique_id("opt")
+    casing.ok("run", "-d", "--bundle", bundle.path, cid)
+    return cid, casing.state(cid)["pid"]
+
+
+def cgroup_of(pid):
+    """{hierarchy (controllers or "") : path} from /proc/PID/cgroup."""
+    out = {}
+    for line in open("/proc/%d/cgroup" % pid):
+        _, ctrls, path = line.rstrip("\n").split(":", 2)
+        out[ctrls] = path
+    return out
+
+
+def test_exec_cgroup_sub_cgroups(casing, sleeper, tmpdir_path):
+    from casing_fixtures import cgroup_dirs
+    cid, init = sleeper
+    dirs = cgroup_dirs(init)
+    assert dirs
+    for d in dirs:
+        os.mkdir(os.path.join(d, "sub"))
+        if os.path.exists(os.path.join(d, "cpuset.cpus")):  # v1 cpuset starts empty
+            for f in ("cpuset.cpus", "cpuset.mems"):
+                with open(os.path.join(d, "sub", f), "w") as out:
+                    out.write(open(os.path.join(d, f)).read())
+    memory = [d for d in dirs if "/memory/" in d]
+    if memory:
+        os.mkdir(os.path.join(memory[0], "only"))
+    pid_file = os.path.join(tmpdir_path, "pid")
+    casing.ok("exec", "-d", "--pid-file", pid_file, "--cgroup", "sub", cid, "sleep", "100")
+    pid = int(open(pid_file).read())
+    mine, theirs = cgroup_of(pid), cgroup_of(init)
+    for k, path in theirs.items():
+        if path != "/":
+            assert mine[k] == path.rstrip("/") + "/sub", (k, mine, theirs)
+    if memory:
+        os.unlink(pid_file)
+        casing.ok("exec", "-d", "--pid-file", pid_file, "--cgroup", "/sub", "--cgroup", "memory:only", cid,
+                  "sleep", "100")
+        mine = cgroup_of(int(open(pid_file).read()))
+        assert mine["memory"] == theirs["memory"] + "/only"
+        assert mine["pids"] == theirs["pids"] + "/sub"
+    for bad, why in (("../x", "below the container"), ("nope", "No such file"),
+                     ("frobctl:sub", "no hierarchy")):
+        r = casing.run("exec", "--cgroup", bad, cid, "true")
+        assert r.returncode != 0 and why in r.stderr, (bad, r)
+    casing.ok("kill", "--all", cid, "KILL")
+    assert wait_for(lambda: casing.state(cid)["status"] == "stopped")
+    casing.ok("delete", cid)
+    assert not any(os.path.exists(d) for d in dirs)
+
+
+def test_exec_ignore_paused(casing, sleeper):
+    cid, _ = sleeper
+    casing.ok("pause", cid)
+    r = casing.run("exec", cid, "true")
+    assert r.returncode != 0 and "paused" in r.stderr and "--ignore-paused" in r.stderr
+    p = subprocess.Popen(casing.argv("exec", "--ignore-paused", cid, "sh", "-c", "echo ran"),
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        # frozen with the container until it is resumed
+        with pytest.raises(subprocess.TimeoutExpired):
+            p.wait(timeout=1)
+        casing.ok("resume", cid)
+        out, err = p.communicate(timeout=30)
+    finally:
+        p.kill()
+    assert p.returncode == 0 and out == "ran\n", (out, err)
+
+
+def test_update_cpu_share_spelling(casing, sleeper):
+    from casing_fixtures import cgroup_dirs
+    cid, init = sleeper
+    casing.ok("update", "--cpu-share", "512", cid)
+    files = [os.path.join(d, "cpu.shares") for d in cgroup_dirs(init)
+             if os.path.exists(os.path.join(d, "cpu.shares"))]
+    if files:
+        assert open(files[0]).read().strip() == "512"
+    else:  # v2: shares become cpu.weight
+        weights = [os.path.join(d, "cpu.weight") for d in cgroup_dirs(init)
+                   if os.path.exists(os.path.join(d, "cpu.weight"))]
+        assert weights and open(weights[0]).read().strip() != "100"
+
+
+@pytest.mark.parametrize("subreaper", [True, False])
+def test_run_no_subreaper(casing, bundle, tmpdir_path, subreaper):
+    # A container in the host's pid namespace: its orphan goes to the
+    # nearest subreaper, `run` itself unless --no-subreaper.
+    bundle.config["linux"]["namespaces"] = [n for n in bundle.config["linux"]["namespaces"]
+                                            if n["type"] != "pid"]
+    bundle.config["mounts"] = [m for m in bundle.config["mounts"] if m["type"] != "proc"] + \
+        [{"destination": "/proc", "type": "bind", "source": "/proc", "options": ["rbind"]}]
+    orphan_file = os.path.join(bundle.rootfs, "orphan")
+    bundle.set_args("sh", "-c", "(sleep 100 & echo $! > /orphan); sleep 3").save()
+    args = ["run", "-b", bundle.path] + ([] if subreaper else ["--no-subreaper"]) + [unique_id()]
+    p = subprocess.Popen(casing.argv(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    orphan = None
+    try:
+        assert wait_for(lambda: os.path.exists(orphan_file) and open(orphan_file).read().strip(), timeout=10)
+        orphan = int(open(orphan_file).read())
+        ppid = int([l for l in open("/proc/%d/status" % orphan) if l.startswith("PPid:")][0].split()[1])
+        assert (ppid == p.pid) == subreaper, (ppid, p.pid)
+    finally:
+        if orphan:
+            os.kill(orphan, 9)
+        p.communicate(timeout=30)
+
+
+def test_delete_force_removes_populated_sub_cgroups(casing, sleeper):
+    # A container that made cgroups of its own below its cgroup (systemd in
+    # a container, nested engines): kill walks them, and so must delete.
+    from casing_fixtures import cgroup_dirs
+    cid, init = sleeper
+    dirs = cgroup_dirs(init)
+    for d in dirs:
+        sub = os.path.join(d, "inner", "deeper")
+        os.makedirs(sub)
+        if os.path.exists(os.path.join(d, "cpuset.cpus")):
+            for part in ("inner", "inner/deeper"):
+                for f in ("cpuset.cpus", "cpuset.mems"):
+                    with open(os.path.join(d, part, f), "w") as out:
+                        out.write(open(os.path.join(d, f)).read())
+        with open(os.path.join(sub, "cgroup.procs"), "w") as f:
+            f.write(str(init))
+    casing.ok("delete", "--force", cid)
+    assert not any(os.path.exists(d) for d in dirs)
