@@ -445,3 +445,47 @@ def test_delete_force_removes_populated_sub_cgroups(casing, sleeper):
             f.write(str(init))
     casing.ok("delete", "--force", cid)
     assert not any(os.path.exists(d) for d in dirs)
+
+
+# ---- --log journald: and syslog: (crun's targets) ----
+
+def log_to_sockets(*args):
+    listener = os.path.join(PROGRAMS, "log_listener.py")
+    r = subprocess.run(["unshare", "-m", "/usr/bin/python3", listener, *args],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r
+    return json.loads(r.stdout)
+
+
+def test_log_journald(casing):
+    got = log_to_sockets(casing.binary, "--root", casing.root, "--log", "journald:mytag", "state", "nope")
+    assert got["rc"] != 0 and "does not exist" in got["stderr"]
+    assert len(got["journal"]) == 1 and got["syslog"] == []
+    rec = got["journal"][0]
+    assert rec.startswith("PRIORITY=3\nSYSLOG_IDENTIFIER=mytag\nMESSAGE\n")
+    msg = "container `nope` does not exist"
+    size = int.from_bytes(rec[len("PRIORITY=3\nSYSLOG_IDENTIFIER=mytag\nMESSAGE\n"):][:8].encode("latin-1"), "little")
+    assert size == len(msg) and rec.endswith(msg + "\n")
+
+
+def test_log_syslog(casing):
+    got = log_to_sockets(casing.binary, "--root", casing.root, "--log", "syslog:", "state", "nope")
+    assert got["rc"] != 0 and got["journal"] == [] and len(got["syslog"]) == 1
+    line = got["syslog"][0]
+    assert line.startswith("<11>") and " casing[" in line
+    assert line.endswith("]: container `nope` does not exist")
+
+
+def test_log_target_without_listener_is_refused(casing, tmpdir_path):
+    # before: "journald:foo" silently became a file of that name in the cwd
+    r = subprocess.run(["unshare", "-m", "sh", "-c",
+                        "mount --make-rprivate / && mount -t tmpfs tmpfs /run/systemd && cd %s && "
+                        "%s --root %s --log journald:foo list" % (tmpdir_path, casing.binary, casing.root)],
+                       capture_output=True, text=True)
+    assert r.returncode != 0 and "nothing listens" in r.stderr, r
+    assert not os.path.exists(os.path.join(tmpdir_path, "journald:foo"))
+    r = casing.run("--log", "journald:bad id", "list")
+    assert r.returncode != 0 and "identifier" in r.stderr
+    log = os.path.join(tmpdir_path, "f.log")
+    casing.run("--log", "file:" + log, "state", "nope")
+    assert "does not exist" in open(log).read()
