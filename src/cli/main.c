@@ -131,7 +131,12 @@ run_command (int argc, char **argv, casing_error_t *err)
     g.rootless = true;
   first = cmd_parse_options (NULL, global_opts, argc - 1, argv + 1, global_option, &p, err);
   if (first < 0)
-    return -1;
+    {
+      /* Engines read the error from the --log they passed (an option we do
+       * not know may follow it): open it, if it was given, for the report. */
+      (void) log_init (g.log, g.log_format, g.log_level, NULL);
+      return -1;
+    }
   first++;
   if (g.debug && !p.log_level_set)
     g.log_level = LOG_LEVEL_DEBUG;

@@ -489,3 +489,13 @@ def test_log_target_without_listener_is_refused(casing, tmpdir_path):
     log = os.path.join(tmpdir_path, "f.log")
     casing.run("--log", "file:" + log, "state", "nope")
     assert "does not exist" in open(log).read()
+
+
+def test_error_of_a_bad_global_option_reaches_the_log(casing, tmpdir_path):
+    # Podman reads the runtime's errors from --log (runtime_supports_json):
+    # an option casing does not know must be reported there too.
+    log = os.path.join(tmpdir_path, "oci-log")
+    r = casing.run("--log-format=json", "--log", log, "--frob", "disabled", "create", "x")
+    assert r.returncode != 0
+    rec = json.loads(open(log).read().splitlines()[-1])
+    assert rec["level"] == "error" and rec["msg"] == "unknown option `--frob` (see `casing --help`)"
