@@ -267,6 +267,7 @@ add_dir (struct cgroup_manager *m, struct cgroup_hierarchy *h, const char *path)
   return d;
 }
 
+
 /* A leaf that already holds processes belongs to someone else. */
 static int
 check_unused (struct cgroup_dir *d, casing_error_t *err)
@@ -340,17 +341,39 @@ cgroup_manager_set_devices (struct cgroup_manager *m, const oci_device *devs, si
     }
 }
 
+bool
+cgroup_manager_disabled (const struct cgroup_manager *m)
+{
+  return m->disabled;
+}
+
+int
+cgroup_manager_need (struct cgroup_manager *m, const char *what, casing_error_t *err)
+{
+  if (!m->disabled)
+    return 0;
+  return casing_error_set (err, ENODEV, "%s: container `%s` has no cgroup (--cgroup-manager disabled, or "
+                           "neither cgroupsPath nor resources in its config)", what, m->id);
+}
+
 int
 cgroup_manager_create (const struct cgroup_options *opts, const oci_resources *resources,
                        struct cgroup_manager **out, casing_error_t *err)
 {
   struct cgroup_manager *m = xmalloc0 (sizeof (*m));
   m->id = xstrdup (opts->id);
-  m->systemd = opts->systemd;
+  m->systemd = opts->systemd && !opts->disabled;
   m->rootless = opts->rootless;
+  m->disabled = opts->disabled;
   cgroup_manager_set_devices (m, opts->devices, opts->devices_len);
   if (cgroup_host_detect (&m->host, err) < 0)
     goto fail;
+  if (m->disabled)
+    {
+      m->path = xstrdup ("");
+      *out = m;
+      return 0;
+    }
   if (opts->systemd)
     {
       /* systemd makes the directories when the scope starts with the
@@ -498,10 +521,13 @@ int
 cgroup_manager_enter_sub (struct cgroup_manager *m, pid_t pid, char *const *specs, size_t n,
                           casing_error_t *err)
 {
-  struct sub_spec *s = xmalloc0 ((n ? n : 1) * sizeof *s);
+  struct sub_spec *s;
   char buf[32];
   int r = 0;
 
+  if (cgroup_manager_need (m, "exec --cgroup", err) < 0)
+    return -1;
+  s = xmalloc0 ((n ? n : 1) * sizeof *s);
   snprintf (buf, sizeof buf, "%d", (int) pid);
   for (size_t i = 0; i < n && r == 0; i++)
     r = sub_spec_parse (specs[i], &s[i], err);

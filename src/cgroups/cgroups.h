@@ -33,6 +33,9 @@ struct cgroup_options
   const char *cgroups_path; /* linux.cgroupsPath, may be NULL */
   bool systemd;             /* --systemd-cgroup */
   bool rootless;
+  /* No cgroup at all (--cgroup-manager disabled; a config with neither
+   * cgroupsPath nor resources): the manager makes and holds nothing. */
+  bool disabled;
   /* linux.devices: each gets rwm access in the device rules (added after
    * the default allow list), as runc does. */
   const oci_device *devices;
@@ -46,6 +49,10 @@ int cgroup_systemd_path_check (const char *path, casing_error_t *err);
 
 int cgroup_manager_create (const struct cgroup_options *opts, const oci_resources *resources,
                            struct cgroup_manager **out, casing_error_t *err);
+/* A manager of a container without a cgroup: pause, update, stats and
+ * OOM events fail with a clear error, listing its processes is the
+ * caller's business (cgroup_manager_pids fails with ENODEV). */
+bool cgroup_manager_disabled (const struct cgroup_manager *m);
 /* fd of the v2 leaf directory for CLONE_INTO_CGROUP, or -1.  Only a pure v2
  * host gets an fd: with v1 hierarchies (hybrid too) the caller must use
  * cgroup_manager_enter, which places the process in every hierarchy. */

@@ -111,6 +111,7 @@ create_cmd_parse (const char *command, bool is_run, struct global_options *g, in
     }
   c->o.root = g->root;
   c->o.systemd_cgroup = g->systemd_cgroup;
+  c->o.no_cgroup = g->no_cgroup;
   c->o.rootless = g->rootless;
   return cmd_single_id (command, first + 1, argc, argv, &c->o.id, err);
 }

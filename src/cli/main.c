@@ -21,6 +21,7 @@ enum global_key
   G_LOG_LEVEL,
   G_DEBUG,
   G_SYSTEMD_CGROUP,
+  G_CGROUP_MANAGER,
   G_ROOTLESS,
   G_HELP,
   G_VERSION,
@@ -35,6 +36,8 @@ static const struct cmd_option global_opts[] = {
   { "debug", 0, CMD_OPT_FLAG, G_DEBUG, NULL, "same as --log-level debug" },
   { "systemd-cgroup", 0, CMD_OPT_FLAG, G_SYSTEMD_CGROUP, NULL,
     "use the systemd cgroup driver (cgroupsPath is slice:prefix:name)" },
+  { "cgroup-manager", 0, CMD_OPT_VALUE, G_CGROUP_MANAGER, "cgroupfs|systemd|disabled",
+    "cgroup driver (crun's option; disabled: no cgroup at all)" },
   { "rootless", 0, CMD_OPT_VALUE, G_ROOTLESS, "true|false|auto", "run without root privileges" },
   { "criu", 0, CMD_OPT_VALUE, G_CRIU, "PATH", "accepted for runc compatibility; unused" },
   { "help", 'h', CMD_OPT_FLAG, G_HELP, NULL, "show this help" },
@@ -76,6 +79,13 @@ global_option (void *data, int key, const char *value, casing_error_t *err)
       return cmd_flag_value (value, &g->debug, err);
     case G_SYSTEMD_CGROUP:
       return cmd_flag_value (value, &g->systemd_cgroup, err);
+    case G_CGROUP_MANAGER:
+      if (strcmp (value, "cgroupfs") != 0 && strcmp (value, "systemd") != 0 && strcmp (value, "disabled") != 0)
+        return casing_error_set (err, 0, "invalid --cgroup-manager `%s`: use cgroupfs, systemd or disabled",
+                                 value);
+      g->systemd_cgroup = strcmp (value, "systemd") == 0;
+      g->no_cgroup = strcmp (value, "disabled") == 0;
+      return 0;
     case G_ROOTLESS:
       if (strcmp (value, "auto") == 0)
         g->rootless = geteuid () != 0;

@@ -23,6 +23,7 @@ struct container_create_options
   bool no_pivot;
   bool no_new_keyring;
   bool systemd_cgroup;
+  bool no_cgroup;             /* --cgroup-manager disabled */
   bool rootless;
   int preserve_fds;
   /* `run` in the foreground with a terminal and no console socket: keep the
@@ -40,6 +41,12 @@ int container_create (const struct container_create_options *o, struct container
                       casing_error_t *err);
 int container_start (const char *root, const char *id, casing_error_t *err);
 int container_kill (const char *root, const char *id, int signo, bool all, casing_error_t *err);
+
+/* container_procs.c: the processes of a container (`ps`, `kill --all`):
+ * its cgroup's, or those of its pid namespace when it has no cgroup. */
+struct container_handle;
+int container_processes (const struct container_handle *h, pid_t **pids, size_t *n, casing_error_t *err);
+int container_signal_all (const struct container_handle *h, int signo, casing_error_t *err);
 int container_delete (const char *root, const char *id, bool force, container_warn_fn warn,
                       casing_error_t *err);
 

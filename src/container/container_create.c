@@ -171,6 +171,10 @@ create_cgroup (struct create_job *j, casing_error_t *err)
     .cgroups_path = l ? l->cgroups_path : NULL,
     .systemd = j->o->systemd_cgroup,
     .rootless = j->o->rootless,
+    /* No cgroup when told so (Podman --cgroups=disabled), or when the
+     * config asks for nothing a cgroup gives (crun). */
+    .disabled = j->o->no_cgroup
+                || (!j->o->systemd_cgroup && (l == NULL || (l->cgroups_path == NULL && l->resources == NULL))),
     .devices = l ? l->devices : NULL,
     .devices_len = l ? l->devices_len : 0,
   };

@@ -136,15 +136,7 @@ container_kill (const char *root, const char *id, int signo, bool all, casing_er
   if (status == CONTAINER_STOPPED || status == CONTAINER_CREATING)
     return casing_error_set (err, 0, "container `%s`: container not running", id);
   if (all)
-    {
-      struct cgroup_manager *m = NULL;
-      int r;
-      if (cgroup_manager_load (h->state, &m, err) < 0)
-        return -1;
-      r = cgroup_manager_kill_all (m, signo, err);
-      cgroup_manager_free (m);
-      return r;
-    }
+    return container_signal_all (h, signo, err);
   pidfd = container_pidfd_open (h, err);
   if (pidfd < 0)
     return -1;

@@ -491,6 +491,52 @@ def test_log_target_without_listener_is_refused(casing, tmpdir_path):
     assert "does not exist" in open(log).read()
 
 
+# ---- no cgroup: --cgroup-manager disabled (Podman --cgroups=disabled) ----
+
+def own_cgroups():
+    return open("/proc/self/cgroup").read()
+
+
+@pytest.mark.parametrize("how", ["--cgroup-manager=disabled", "no-cgroupsPath-no-resources"])
+def test_no_cgroup(casing, bundle, how):
+    os.chmod(bundle.rootfs, 0o755)
+    gargs = ()
+    if how.startswith("--"):
+        gargs = (how,)
+        bundle.config["linux"]["cgroupsPath"] = "/should/not/exist-" + unique_id()
+    else:
+        del bundle.config["linux"]["resources"]
+    bundle.set_args("sh", "-c", "sleep 1000 & sleep 1000").save()
+    cid = unique_id("nocg")
+    casing.ok("run", "-d", "-b", bundle.path, cid, global_args=gargs)
+    init = casing.state(cid)["pid"]
+    # the container is where casing was: no cgroup was made for it
+    mine = {l.split(":", 2)[1]: l.split(":", 2)[2] for l in own_cgroups().splitlines()}
+    theirs = {l.split(":", 2)[1]: l.split(":", 2)[2] for l in open("/proc/%d/cgroup" % init).read().splitlines()}
+    assert theirs == mine
+    assert not any(cid in p or "should" in p for p in theirs.values())
+    # ps and kill --all from the pid namespace; exec works; pause/update say why not
+    pids = casing.ok("ps", "--format", "json", cid).json()
+    assert init in pids and len(pids) == 2, pids  # sh execs the last sleep
+    assert casing.ok("exec", cid, "echo", "hi").stdout == "hi\n"
+    for args in (("pause", cid), ("update", "--memory", "64m", cid)):
+        r = casing.run(*args)
+        assert r.returncode != 0 and "has no cgroup" in r.stderr, r
+    assert casing.state(cid)["status"] == "running"
+    casing.ok("kill", "--all", cid, "KILL")
+    assert wait_for(lambda: casing.state(cid)["status"] == "stopped")
+    casing.ok("delete", cid)
+    assert not any(os.path.exists("/proc/%d" % p) and open("/proc/%d/stat" % p).read().split()[2] != "Z"
+                   for p in pids)
+
+
+def test_cgroup_manager_option(casing, bundle):
+    r = casing.run("--cgroup-manager", "frob", "list")
+    assert r.returncode != 0 and "cgroupfs, systemd or disabled" in r.stderr
+    bundle.set_args("true").save()
+    casing.ok("run", "-b", bundle.path, unique_id(), global_args=("--cgroup-manager", "cgroupfs"))
+
+
 def test_error_of_a_bad_global_option_reaches_the_log(casing, tmpdir_path):
     # Podman reads the runtime's errors from --log (runtime_supports_json):
     # an option casing does not know must be reported there too.
