@@ -40,6 +40,9 @@ struct cgroup_options
    * the default allow list), as runc does. */
   const oci_device *devices;
   size_t devices_len;
+  /* The config's annotations (org.systemd.property.* for the systemd
+   * driver); only read during create. */
+  const oci_map *annotations;
 };
 
 int cgroup_detect_mode (enum cgroup_mode *mode, casing_error_t *err);

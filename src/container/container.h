@@ -42,6 +42,11 @@ int container_create (const struct container_create_options *o, struct container
 int container_start (const char *root, const char *id, casing_error_t *err);
 int container_kill (const char *root, const char *id, int signo, bool all, casing_error_t *err);
 
+/* The annotations casing acts on that change what a container gets, for
+ * `features` (potentiallyUnsafeConfigAnnotations); a trailing "." is a
+ * prefix.  NULL-terminated. */
+extern const char *const container_unsafe_annotations[];
+
 /* container_procs.c: the processes of a container (`ps`, `kill --all`):
  * its cgroup's, or those of its pid namespace when it has no cgroup. */
 struct container_handle;

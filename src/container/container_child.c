@@ -386,6 +386,7 @@ container_child_main (struct container_child_ctx *ctx)
       child_fail (ctx->sync_fd, &err);
     }
   signals_reset_for_child ();
+  container_apply_annotations (ctx->config);
   /* flock(2) belongs to the open file: our copy of the lock fd would keep
    * the container locked after create returns; and a process of the
    * container able to reach our /proc/PID/fd must find no way out to the

@@ -177,6 +177,7 @@ create_cgroup (struct create_job *j, casing_error_t *err)
                 || (!j->o->systemd_cgroup && (l == NULL || (l->cgroups_path == NULL && l->resources == NULL))),
     .devices = l ? l->devices : NULL,
     .devices_len = l ? l->devices_len : 0,
+    .annotations = j->config->annotations,
   };
 
   if (cgroup_manager_create (&opts, l ? l->resources : NULL, &j->cgroup, err) < 0)

@@ -134,6 +134,8 @@ prepare (struct exec_job *j, casing_error_t *err)
     return casing_error_set (err, EINVAL, "--console-socket given but no terminal requested");
   if (load_container (j, err) < 0)
     return -1;
+  /* The container's annotations hold for its exec'd processes too. */
+  container_apply_annotations (j->config);
   l = j->config->linux_;
   if (l && l->seccomp && seccomp_prepare (l->seccomp, &j->seccomp, err) < 0)
     return -1;

@@ -121,6 +121,10 @@ char **strv_terminated (char **v, size_t n);
  * whose strings are shared with env except the new one. */
 char **env_set (char **env, const char *key, const char *value);
 
+/* annotations.c: what the config's annotations change in this process
+ * and its children (set before the container process confines itself). */
+void container_apply_annotations (const oci_config *c);
+
 /* home_env.c: HOME for the process when `env` has none, from /etc/passwd
  * of the current root ("/" for an unknown uid); returns `env` itself when
  * it has HOME, else a new vector (env_set). */

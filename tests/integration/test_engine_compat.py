@@ -537,6 +537,55 @@ def test_cgroup_manager_option(casing, bundle):
     casing.ok("run", "-b", bundle.path, unique_id(), global_args=("--cgroup-manager", "cgroupfs"))
 
 
+# ---- annotations ----
+
+@pytest.mark.parametrize("value,kept", [("1", True), (None, False), ("0", False)])
+def test_keep_original_groups(casing, bundle, value, kept):
+    # Podman --group-add keep-groups: the process keeps the groups of who
+    # ran the runtime (crun's run.oci.keep_original_groups).
+    if value is not None:
+        bundle.config["annotations"] = {"run.oci.keep_original_groups": value}
+    bundle.config["process"]["user"] = {"uid": 0, "gid": 0, "additionalGids": [44]}
+    bundle.set_args("sh", "-c", "grep Groups /proc/self/status").save()
+    r = subprocess.run(casing.argv("run", "-b", bundle.path, unique_id()), capture_output=True, text=True,
+                       extra_groups=[2000, 3000], stdin=subprocess.DEVNULL, timeout=60)
+    assert r.returncode == 0, r
+    groups = sorted(int(g) for g in r.stdout.split()[1:])
+    assert groups == ([2000, 3000] if kept else [44]), r.stdout
+
+
+def test_keep_original_groups_for_exec(casing, sleeper):
+    cid, _ = sleeper
+    r = subprocess.run(casing.argv("exec", cid, "grep", "Groups", "/proc/self/status"), capture_output=True,
+                       text=True, extra_groups=[2000], timeout=60)
+    assert r.returncode == 0 and r.stdout.split()[1:] == [], r
+
+
+def test_features_lists_the_annotations_casing_acts_on(casing):
+    f = casing.ok("features").json()
+    assert f["potentiallyUnsafeConfigAnnotations"] == ["run.oci.keep_original_groups", "org.systemd.property."]
+
+
+@pytest.mark.systemd
+@pytest.mark.skipif(not os.path.isdir("/run/systemd/system"), reason="systemd is not PID 1 here")
+def test_systemd_property_annotations(casing, bundle):
+    # runc's org.systemd.property.*: unit properties of the scope
+    bundle.config["annotations"] = {"org.systemd.property.TimeoutStopSec": "90s",
+                                    "org.systemd.property.CollectMode": "'inactive-or-failed'"}
+    bundle.set_args("sleep", "1000").save()
+    cid = unique_id("sdp")
+    r = casing.run("run", "-d", "-b", bundle.path, cid, global_args=("--systemd-cgroup",))
+    assert r.returncode == 0, r
+    out = subprocess.run(["systemctl", "show", "casing-%s.scope" % cid, "-pTimeoutStopUSec", "-pCollectMode"],
+                         capture_output=True, text=True, check=True).stdout
+    assert "TimeoutStopUSec=1min 30s" in out and "CollectMode=inactive-or-failed" in out, out
+    casing.ok("delete", "--force", cid, global_args=("--systemd-cgroup",))
+    bundle.config["annotations"] = {"org.systemd.property.TimeoutStopSec": "soon"}
+    bundle.save()
+    r = casing.run("run", "-d", "-b", bundle.path, unique_id("sdp"), global_args=("--systemd-cgroup",))
+    assert r.returncode != 0 and "annotations.org.systemd.property.TimeoutStopSec" in r.stderr, r
+
+
 def test_error_of_a_bad_global_option_reaches_the_log(casing, tmpdir_path):
     # Podman reads the runtime's errors from --log (runtime_supports_json):
     # an option casing does not know must be reported there too.
