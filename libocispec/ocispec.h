@@ -211,7 +211,7 @@ typedef struct oci_device
   char *type; /* required: c|b|u|p */
   char *path; /* required */
   bool has_file_mode;
-  uint32_t file_mode; /* 0..0777 */
+  uint32_t file_mode; /* only & 07777 is used; type bits may be set */
   bool has_major;
   int64_t major;
   bool has_minor;

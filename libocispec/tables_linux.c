@@ -36,7 +36,9 @@ static const oci_desc time_offsets_desc = DESC (oci_time_offsets, time_offsets_f
 static const oci_field device_fields[] = {
   OCI_STR ("type", oci_device, type, .required = true, .pattern = &oci_pattern_device_type),
   OCI_STR ("path", oci_device, path, .required = true),
-  OCI_OPT ("fileMode", OCI_UINT32, oci_device, file_mode, .ranged = true, .min = 0, .max = 0777),
+  /* Any uint32, as runc and crun take it: engines pass st_mode with the
+   * file-type bits (Podman: 020600); only the permission bits are used. */
+  OCI_OPT ("fileMode", OCI_UINT32, oci_device, file_mode),
   OCI_OPT ("major", OCI_INT64, oci_device, major),
   OCI_OPT ("minor", OCI_INT64, oci_device, minor),
   OCI_OPT ("uid", OCI_UINT32, oci_device, uid),

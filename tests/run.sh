@@ -10,6 +10,7 @@
 #
 # Environment:
 #   CASING_SKIP_DEPS=1   do not apt-get install
+#   CASING_SKIP_ENGINES=1  skip the engine tests (Podman, containerd, Buildah, umoci)
 #   CASING_SKIP_VM=1     skip the VM tests (cgroup v2, AppArmor, systemd, v1, SELinux)
 #   CASING_FUZZ_SECONDS  fuzzing time (default 60, 0 to skip)
 #   CASING_DISTCHECK=1   also run `make distcheck`
@@ -96,6 +97,34 @@ count_pytest pytest.log
 echo "== attack suite (tests/security)"
 $PY -m pytest -q -p no:cacheprovider tests/security 2>&1 | tee pytest-security.log
 count_pytest pytest-security.log
+
+# The engines themselves on casing (tests/engines): Podman and conmon,
+# containerd and its runc shim, Buildah and umoci from Debian, each in
+# private state directories, on a busybox image made from a tarball.  The
+# packages are installed without starting their services (policy-rc.d):
+# the tests start their own containerd and never use the host's.
+if [ "${CASING_SKIP_ENGINES:-0}" != 1 ]; then
+    echo "== engines (tests/engines)"
+    engine_deps=(podman conmon containerd buildah umoci uidmap catatonit golang-github-containers-common
+                 python3-grpcio)
+    engines_ok=1
+    if [ "${CASING_SKIP_DEPS:-0}" != 1 ]; then
+        made_policy=0
+        if [ ! -e /usr/sbin/policy-rc.d ]; then
+            printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && made_policy=1
+        fi
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${engine_deps[@]}" \
+            >/dev/null || engines_ok=0
+        [ "$made_policy" = 1 ] && rm -f /usr/sbin/policy-rc.d
+    fi
+    if [ "$engines_ok" = 1 ]; then
+        $PY -m pytest -q -p no:cacheprovider -rxs tests/engines 2>&1 | tee pytest-engines.log
+        count_pytest pytest-engines.log
+    else
+        echo "apt-get install of the engines failed"
+        count 0 1
+    fi
+fi
 
 # The same tests of path resolution, mounts, procfs and exec again with
 # openat2 failing as on a kernel before 5.6: every fallback walk runs.

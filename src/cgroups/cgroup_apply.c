@@ -6,6 +6,7 @@
 #include "cgroup_internal.h"
 #include "devices.h"
 #include "core/trace.h"
+#include "core/log.h"
 #include "core/utils.h"
 
 static int
@@ -57,9 +58,28 @@ apply_all (struct cgroup_manager *m, const oci_resources *r, bool update, casing
   return 0;
 }
 
+/* Without a cgroup nothing can be applied: device rules quietly (engines
+ * always send the deny-all one), anything else with a warning. */
+static void
+note_unapplied (const oci_resources *r)
+{
+  if (r == NULL)
+    return;
+  if (r->memory || r->cpu || r->pids || r->block_io || r->hugepage_limits_len || r->network || r->rdma
+      || r->unified)
+    log_warning ("linux.resources: not applied, the container has no cgroup (--cgroup-manager disabled)");
+  else if (r->devices_len)
+    log_debug ("linux.resources.devices: no cgroup to apply the device rules to");
+}
+
 int
 cgroup_manager_apply (struct cgroup_manager *m, const oci_resources *resources, casing_error_t *err)
 {
+  if (m->disabled)
+    {
+      note_unapplied (resources);
+      return 0;
+    }
   /* Device rules always apply: without them the container could open
    * every device node of the host. */
   if (!m->rootless)
@@ -70,6 +90,8 @@ cgroup_manager_apply (struct cgroup_manager *m, const oci_resources *resources, 
 int
 cgroup_manager_update (struct cgroup_manager *m, const oci_resources *resources, casing_error_t *err)
 {
+  if (cgroup_manager_need (m, "update", err) < 0)
+    return -1;
   /* systemd first: a limit it refuses is then not half applied. */
   if (m->systemd && cgroup_systemd_update (m, resources, err) < 0)
     return -1;

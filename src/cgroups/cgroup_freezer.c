@@ -85,6 +85,8 @@ freezer_dir (struct cgroup_manager *m, casing_error_t *err)
 int
 cgroup_manager_freeze (struct cgroup_manager *m, bool freeze, casing_error_t *err)
 {
+  if (cgroup_manager_need (m, freeze ? "pause" : "resume", err) < 0)
+    return -1;
   struct cgroup_dir *d = freezer_dir (m, err);
   if (d == NULL)
     return -1;
@@ -95,7 +97,15 @@ int
 cgroup_manager_is_frozen (struct cgroup_manager *m, bool *frozen, casing_error_t *err)
 {
   cleanup_free char *s = NULL;
-  struct cgroup_dir *d = freezer_dir (m, err);
+  struct cgroup_dir *d;
+
+  /* Nothing can freeze a container without a cgroup. */
+  if (m->disabled)
+    {
+      *frozen = false;
+      return 0;
+    }
+  d = freezer_dir (m, err);
   if (d == NULL)
     return -1;
   if (d->fd < 0)

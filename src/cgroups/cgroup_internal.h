@@ -53,6 +53,7 @@ struct cgroup_manager
   char *path; /* the resolved cgroupsPath */
   bool systemd;
   bool rootless;
+  bool disabled; /* no cgroup at all: no dirs, nothing to apply */
   struct cgroup_host host;
   struct cgroup_dir *dirs;
   size_t n_dirs;
@@ -83,6 +84,9 @@ int cgroup_path_resolve (const char *cgroups_path, const char *id, const char *o
 char *cgroup_path_own (const char *proc_cgroup, const struct cgroup_hierarchy *h);
 
 /* cgroup_manager.c */
+/* -1 with ENODEV and a message naming what needs the cgroup, when the
+ * container has none. */
+int cgroup_manager_need (struct cgroup_manager *m, const char *what, casing_error_t *err);
 /* The directory holding `controller` (v1 hierarchy or v2), NULL if absent. */
 struct cgroup_dir *cgroup_manager_dir_for (struct cgroup_manager *m, const char *controller);
 bool cgroup_dir_is_v2 (const struct cgroup_dir *d);

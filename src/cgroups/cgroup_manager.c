@@ -140,6 +140,9 @@ cgroup_for_each_child (int dfd, const char *full, cgroup_child_fn fn, void *data
       close (fd);
       return casing_error_errno (err, "opendir `%s`", full);
     }
+  /* The duplicate shares the position of `dfd`: a walk before this one
+   * (kill_all's, then destroy's) would otherwise find no child at all. */
+  rewinddir (dir);
   struct dirent *de;
   while ((de = readdir (dir)))
     {
@@ -265,6 +268,7 @@ add_dir (struct cgroup_manager *m, struct cgroup_hierarchy *h, const char *path)
   return d;
 }
 
+
 /* A leaf that already holds processes belongs to someone else. */
 static int
 check_unused (struct cgroup_dir *d, casing_error_t *err)
@@ -342,17 +346,39 @@ cgroup_manager_set_devices (struct cgroup_manager *m, const oci_device *devs, si
     }
 }
 
+bool
+cgroup_manager_disabled (const struct cgroup_manager *m)
+{
+  return m->disabled;
+}
+
+int
+cgroup_manager_need (struct cgroup_manager *m, const char *what, casing_error_t *err)
+{
+  if (!m->disabled)
+    return 0;
+  return casing_error_set (err, ENODEV, "%s: container `%s` has no cgroup (--cgroup-manager disabled, or "
+                           "neither cgroupsPath nor resources in its config)", what, m->id);
+}
+
 int
 cgroup_manager_create (const struct cgroup_options *opts, const oci_resources *resources,
                        struct cgroup_manager **out, casing_error_t *err)
 {
   struct cgroup_manager *m = xmalloc0 (sizeof (*m));
   m->id = xstrdup (opts->id);
-  m->systemd = opts->systemd;
+  m->systemd = opts->systemd && !opts->disabled;
   m->rootless = opts->rootless;
+  m->disabled = opts->disabled;
   cgroup_manager_set_devices (m, opts->devices, opts->devices_len);
   if (cgroup_host_detect (&m->host, err) < 0)
     goto fail;
+  if (m->disabled)
+    {
+      m->path = xstrdup ("");
+      *out = m;
+      return 0;
+    }
   if (opts->systemd)
     {
       /* systemd makes the directories when the scope starts with the
@@ -399,6 +425,133 @@ cgroup_manager_enter (struct cgroup_manager *m, pid_t pid, casing_error_t *err)
     if (cgroup_dir_write (&m->dirs[i], "cgroup.procs", buf, err) < 0)
       return -1;
   return 0;
+}
+
+struct sub_spec
+{
+  char *controllers; /* comma-separated, NULL for "every hierarchy" */
+  const char *path;
+  bool used;
+};
+
+static int
+sub_spec_parse (const char *spec, struct sub_spec *s, casing_error_t *err)
+{
+  const char *colon = strchr (spec, ':');
+  const char *path = colon ? colon + 1 : spec;
+  cleanup_free char *copy = NULL;
+  char *save = NULL;
+
+  s->controllers = colon ? xstrdup (spec) : NULL;
+  if (s->controllers)
+    s->controllers[colon - spec] = '\0';
+  while (*path == '/')
+    path++;
+  s->path = path;
+  s->used = false;
+  copy = xstrdup (path);
+  if (*path == '\0' || (s->controllers && s->controllers[0] == '\0'))
+    return casing_error_set (err, EINVAL, "exec --cgroup `%s`: use [CONTROLLER:]PATH", spec);
+  for (char *c = strtok_r (copy, "/", &save); c; c = strtok_r (NULL, "/", &save))
+    if (strcmp (c, "..") == 0)
+      return casing_error_set (err, EINVAL, "exec --cgroup `%s`: the path must stay below the container's cgroup",
+                               spec);
+  return 0;
+}
+
+static bool
+sub_spec_names (const struct sub_spec *s, const struct cgroup_hierarchy *h)
+{
+  cleanup_free char *copy = xstrdup (s->controllers);
+  char *save = NULL;
+  for (char *c = strtok_r (copy, ",", &save); c; c = strtok_r (NULL, ",", &save))
+    if (cgroup_hierarchy_has (h, c))
+      return true;
+  return false;
+}
+
+/* The sub-cgroup of `d` for the specs: one naming a controller of this
+ * hierarchy wins over one naming none; NULL for the container's own. */
+static struct sub_spec *
+sub_spec_for (struct sub_spec *specs, size_t n, const struct cgroup_dir *d)
+{
+  struct sub_spec *any = NULL;
+  for (size_t i = 0; i < n; i++)
+    {
+      if (specs[i].controllers == NULL)
+        any = &specs[i];
+      else if (sub_spec_names (&specs[i], d->h))
+        return &specs[i];
+    }
+  return any;
+}
+
+/* Component by component, never following a symlink: the container may
+ * own the directories below its cgroup (a cgroup namespace). */
+static int
+open_below (int dirfd, const char *path, const char *full, casing_error_t *err)
+{
+  cleanup_free char *copy = xstrdup (path);
+  cleanup_close int cur = fcntl (dirfd, F_DUPFD_CLOEXEC, 3);
+  char *save = NULL;
+
+  for (char *c = strtok_r (copy, "/", &save); c && cur >= 0; c = strtok_r (NULL, "/", &save))
+    {
+      int next = openat (cur, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      if (next < 0)
+        return casing_error_errno (err, "exec --cgroup: `%s/%s`", full, path);
+      close (cur);
+      cur = next;
+    }
+  if (cur < 0)
+    return casing_error_errno (err, "exec --cgroup: open `%s`", full);
+  return steal_fd (&cur);
+}
+
+static int
+enter_sub_dir (struct cgroup_dir *d, const char *sub, const char *pid, casing_error_t *err)
+{
+  cleanup_close int fd = open_below (d->fd, sub, d->full, err);
+  cleanup_close int procs = -1;
+
+  if (fd < 0)
+    return -1;
+  procs = openat (fd, "cgroup.procs", O_WRONLY | O_CLOEXEC);
+  if (procs < 0 || write (procs, pid, strlen (pid)) < 0)
+    return casing_error_errno (err, "exec --cgroup: join `%s/%s`", d->full, sub);
+  return 0;
+}
+
+int
+cgroup_manager_enter_sub (struct cgroup_manager *m, pid_t pid, char *const *specs, size_t n,
+                          casing_error_t *err)
+{
+  struct sub_spec *s;
+  char buf[32];
+  int r = 0;
+
+  if (cgroup_manager_need (m, "exec --cgroup", err) < 0)
+    return -1;
+  s = xmalloc0 ((n ? n : 1) * sizeof *s);
+  snprintf (buf, sizeof buf, "%d", (int) pid);
+  for (size_t i = 0; i < n && r == 0; i++)
+    r = sub_spec_parse (specs[i], &s[i], err);
+  for (size_t i = 0; i < m->n_dirs && r == 0; i++)
+    {
+      struct sub_spec *pick = sub_spec_for (s, n, &m->dirs[i]);
+      if (pick)
+        pick->used = true;
+      r = pick ? enter_sub_dir (&m->dirs[i], pick->path, buf, err)
+               : cgroup_dir_write (&m->dirs[i], "cgroup.procs", buf, err);
+    }
+  for (size_t i = 0; i < n && r == 0; i++)
+    if (s[i].controllers && !s[i].used)
+      r = casing_error_set (err, ENOENT, "exec --cgroup `%s`: no hierarchy of the container has %s", specs[i],
+                            s[i].controllers);
+  for (size_t i = 0; i < n; i++)
+    free (s[i].controllers);
+  free (s);
+  return r;
 }
 
 int

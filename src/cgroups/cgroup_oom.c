@@ -43,6 +43,8 @@ v1_register (struct cgroup_dir *d, casing_error_t *err)
 int
 cgroup_manager_oom_fd (struct cgroup_manager *m, casing_error_t *err)
 {
+  if (cgroup_manager_need (m, "OOM events", err) < 0)
+    return -1;
   struct cgroup_dir *d = cgroup_manager_dir_for (m, "memory");
   if (d == NULL || d->fd < 0)
     return casing_error_set (err, ENOTSUP, "no memory cgroup: OOM events are not available");

@@ -75,6 +75,8 @@ cgroup_manager_pids (struct cgroup_manager *m, pid_t **pids, size_t *n, casing_e
 
   *pids = NULL;
   *n = 0;
+  if (cgroup_manager_need (m, "list the processes", err) < 0)
+    return -1;
   if (d == NULL || d->fd < 0)
     return casing_error_set (err, ENOENT, "the cgroup of `%s` does not exist", m->id);
   if (collect (d->fd, d->full, &l, err) < 0)
@@ -115,6 +117,8 @@ cgroup_manager_kill_all (struct cgroup_manager *m, int signo, casing_error_t *er
   struct cgroup_dir *v2 = cgroup_manager_v2_dir (m);
   bool frozen = false;
 
+  if (cgroup_manager_need (m, "signal every process", err) < 0)
+    return -1;
   /* cgroup.kill (Linux 5.14) kills the whole subtree atomically, forks
    * included. */
   if (signo == SIGKILL && m->host.mode == CGROUP_MODE_V2 && v2 && v2->fd >= 0

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The manager in the state file: casing_state.cgroup_path plus, in `extra`,
- *   "cgroup.driver": "cgroupfs" | "systemd"
+ *   "cgroup.driver": "cgroupfs" | "systemd" | "disabled" (no cgroup)
  *   "cgroup.systemd_unit": the transient scope (systemd driver)
  *   "cgroup.dirs":   one line per hierarchy, "<created> <directory>", where
  *                    <created> counts the trailing components casing made
@@ -27,7 +27,8 @@ cgroup_manager_save (struct cgroup_manager *m, casing_state *state, casing_error
   state->cgroup_path = xstrdup (m->path);
   if (state->extra == NULL)
     state->extra = xmalloc0 (sizeof (*state->extra));
-  if (oci_map_set (state->extra, "cgroup.driver", m->systemd ? "systemd" : "cgroupfs") < 0
+  if (oci_map_set (state->extra, "cgroup.driver",
+                   m->disabled ? "disabled" : m->systemd ? "systemd" : "cgroupfs") < 0
       || oci_map_set (state->extra, "cgroup.dirs", dirs) < 0
       || (m->systemd_unit && oci_map_set (state->extra, "cgroup.systemd_unit", m->systemd_unit) < 0))
     return casing_error_set (err, ENOMEM, "save the cgroup state");
@@ -76,6 +77,7 @@ cgroup_manager_load (const casing_state *state, struct cgroup_manager **out, cas
   m->id = xstrdup (state->id ? state->id : "");
   m->path = xstrdup (state->cgroup_path ? state->cgroup_path : "");
   m->systemd = driver && strcmp (driver, "systemd") == 0;
+  m->disabled = driver && strcmp (driver, "disabled") == 0;
   if (m->systemd && oci_map_get (state->extra, "cgroup.systemd_unit"))
     {
       m->systemd_unit = xstrdup (oci_map_get (state->extra, "cgroup.systemd_unit"));
@@ -88,6 +90,11 @@ cgroup_manager_load (const casing_state *state, struct cgroup_manager **out, cas
     }
   if (cgroup_host_detect (&m->host, err) < 0)
     goto fail;
+  if (m->disabled)
+    {
+      *out = m;
+      return 0;
+    }
   for (char *l = strtok_r (copy, "\n", &save); l; l = strtok_r (NULL, "\n", &save))
     if (load_line (m, l, err) < 0)
       goto fail;

@@ -355,6 +355,8 @@ stats_hugetlb (struct cgroup_manager *m, struct jbuf *b)
 char *
 cgroup_manager_stats_json (struct cgroup_manager *m, casing_error_t *err)
 {
+  if (cgroup_manager_need (m, "stats", err) < 0)
+    return NULL;
   struct jbuf b = { NULL, 0, 0 };
   struct cgroup_dir *main_dir = cgroup_manager_main_dir (m);
   if (main_dir == NULL || main_dir->fd < 0)

@@ -21,8 +21,8 @@
 #include "devices.h"
 #include "systemd_props.h"
 
-static int systemd_build_props (struct cgroup_manager *m, const oci_resources *r, bool create,
-                                struct systemd_props *out, casing_error_t *err);
+static int systemd_build_props (struct cgroup_manager *m, const oci_resources *r, const oci_map *annotations,
+                                bool create, struct systemd_props *out, casing_error_t *err);
 #endif
 
 /* `slice:prefix:name`, as runc and crun take it with --systemd-cgroup. */
@@ -115,7 +115,7 @@ cgroup_systemd_create (struct cgroup_manager *m, const struct cgroup_options *op
   return -1;
 #else
   m->systemd_props = xmalloc0 (sizeof (*m->systemd_props));
-  return systemd_build_props (m, resources, true, m->systemd_props, err);
+  return systemd_build_props (m, resources, opts->annotations, true, m->systemd_props, err);
 #endif
 }
 
@@ -123,8 +123,8 @@ cgroup_systemd_create (struct cgroup_manager *m, const struct cgroup_options *op
 #define JOB_TIMEOUT_USEC (30 * 1000000ULL)
 
 static int
-systemd_build_props (struct cgroup_manager *m, const oci_resources *r, bool create, struct systemd_props *out,
-                     casing_error_t *err)
+systemd_build_props (struct cgroup_manager *m, const oci_resources *r, const oci_map *annotations, bool create,
+                     struct systemd_props *out, casing_error_t *err)
 {
   cleanup_free struct device_rule *rules = NULL;
   cleanup_free char *proc_devices = NULL;
@@ -145,6 +145,7 @@ systemd_build_props (struct cgroup_manager *m, const oci_resources *r, bool crea
     .proc_devices = proc_devices,
     .v2 = m->host.mode == CGROUP_MODE_V2,
     .create = create,
+    .annotations = annotations,
   };
   return systemd_props_build (&in, out, err);
 }
@@ -420,7 +421,7 @@ cgroup_systemd_update (struct cgroup_manager *m, const oci_resources *resources,
   sd_bus_error e = SD_BUS_ERROR_NULL;
   if (m->systemd_unit == NULL || resources == NULL)
     return 0;
-  if (systemd_build_props (m, resources, false, &props, err) < 0)
+  if (systemd_build_props (m, resources, NULL, false, &props, err) < 0)
     return -1;
   int r = props.n ? 0 : 1;
   if (r == 0 && bus_open (&bus, err) < 0)

@@ -26,10 +26,16 @@ struct cgroup_options
   const char *cgroups_path; /* linux.cgroupsPath, may be NULL */
   bool systemd;             /* --systemd-cgroup */
   bool rootless;
+  /* No cgroup at all (--cgroup-manager disabled; a config with neither
+   * cgroupsPath nor resources): the manager makes and holds nothing. */
+  bool disabled;
   /* linux.devices: each gets rwm access in the device rules (added after
    * the default allow list), as runc does. */
   const oci_device *devices;
   size_t devices_len;
+  /* The config's annotations (org.systemd.property.* for the systemd
+   * driver); only read during create. */
+  const oci_map *annotations;
 };
 
 /* Whether a new cgroup of this host gets no real-time runtime (v1 RT group
@@ -43,12 +49,22 @@ int cgroup_systemd_check (const char *path, bool rootless, casing_error_t *err);
 
 int cgroup_manager_create (const struct cgroup_options *opts, const oci_resources *resources,
                            struct cgroup_manager **out, casing_error_t *err);
+/* A manager of a container without a cgroup: pause, update, stats and
+ * OOM events fail with a clear error, listing its processes is the
+ * caller's business (cgroup_manager_pids fails with ENODEV). */
+bool cgroup_manager_disabled (const struct cgroup_manager *m);
 /* fd of the v2 leaf directory for CLONE_INTO_CGROUP, or -1.  Only a pure v2
  * host gets an fd: with v1 hierarchies (hybrid too) the caller must use
  * cgroup_manager_enter, which places the process in every hierarchy. */
 int cgroup_manager_clone_fd (struct cgroup_manager *m);
 /* < 0 on error, 1 when the state must be saved again (systemd driver). */
 int cgroup_manager_enter (struct cgroup_manager *m, pid_t pid, casing_error_t *err);
+/* `exec --cgroup` (runc): place `pid` in existing sub-cgroups of the
+ * container's, each spec `[CONTROLLER[,CONTROLLER...]:]PATH`; a spec
+ * naming controllers applies to their hierarchies, one without to every
+ * other.  PATH is below the container's cgroup: no "..", no symlinks. */
+int cgroup_manager_enter_sub (struct cgroup_manager *m, pid_t pid, char *const *specs, size_t n,
+                              casing_error_t *err);
 int cgroup_manager_apply (struct cgroup_manager *m, const oci_resources *resources, casing_error_t *err);
 
 /* Serialize what the manager made into the state file, and load it back. */

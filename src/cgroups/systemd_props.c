@@ -43,6 +43,8 @@ systemd_props_free (struct systemd_props *p)
     {
       free (p->v[i].bytes);
       free (p->v[i].devs);
+      free (p->v[i].owned_name);
+      free (p->v[i].owned_str);
     }
   free (p->v);
   p->v = NULL;
@@ -385,5 +387,10 @@ systemd_props_build (const struct systemd_props_input *in, struct systemd_props 
               in->v2 ? cgroup_blkio_weight_to_io_weight (r->block_io->weight) : r->block_io->weight);
   if (in->rules)
     devices_prop (out, in);
+  if (in->create && systemd_props_from_annotations (in->annotations, out, err) < 0)
+    {
+      systemd_props_free (out);
+      return -1;
+    }
   return 0;
 }

@@ -35,6 +35,7 @@ struct systemd_prop
   size_t n_bytes;
   struct systemd_device_allow *devs; /* 'D' */
   size_t n_devs;
+  char *owned_name, *owned_str; /* an annotation's: name and str point here */
 };
 
 struct systemd_props
@@ -53,10 +54,16 @@ struct systemd_props_input
   const char *proc_devices; /* text of /proc/devices, names majors */
   bool v2;                  /* unified hierarchy: v2 property names */
   bool create;              /* StartTransientUnit: also the *Accounting flags */
+  /* The config's annotations: org.systemd.property.* are added at create,
+   * after casing's own properties. */
+  const oci_map *annotations;
 };
 
 int systemd_props_build (const struct systemd_props_input *in, struct systemd_props *out, casing_error_t *err);
 void systemd_props_free (struct systemd_props *p);
+/* Append the org.systemd.property.* annotations (systemd_annotations.c);
+ * fails on a name or value it cannot read. */
+int systemd_props_from_annotations (const oci_map *annotations, struct systemd_props *out, casing_error_t *err);
 
 /* "0-3,8" -> the bitmask AllowedCPUs= and AllowedMemoryNodes= take: byte i
  * bit j stands for CPU 8*i+j.  An empty list gives an empty mask. */

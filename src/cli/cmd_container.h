@@ -12,7 +12,7 @@
 struct create_cmd
 {
   struct container_create_options o;
-  bool detach, keep, help;
+  bool detach, keep, no_subreaper, help;
 };
 
 /* Parse `create`/`run` arguments (argv[0] is the command name); on success

@@ -17,6 +17,7 @@ enum create_key
   C_PRESERVE_FDS,
   C_DETACH,
   C_KEEP,
+  C_NO_SUBREAPER,
   C_HELP,
 };
 
@@ -40,6 +41,8 @@ static const struct cmd_option run_opts[] = {
   CREATE_OPTIONS,
   { "detach", 'd', CMD_OPT_FLAG, C_DETACH, NULL, "return once the container is started" },
   { "keep", 0, CMD_OPT_FLAG, C_KEEP, NULL, "do not delete the container after it exits" },
+  { "no-subreaper", 0, CMD_OPT_FLAG, C_NO_SUBREAPER, NULL,
+    "do not reap the container's orphans (they go to the host's subreaper or pid 1)" },
   { "help", 'h', CMD_OPT_FLAG, C_HELP, NULL, "show this help" },
   { NULL, 0, 0, 0, NULL, NULL },
 };
@@ -74,6 +77,8 @@ create_option (void *data, int key, const char *value, casing_error_t *err)
       return cmd_flag_value (value, &c->detach, err);
     case C_KEEP:
       return cmd_flag_value (value, &c->keep, err);
+    case C_NO_SUBREAPER:
+      return cmd_flag_value (value, &c->no_subreaper, err);
     case C_HELP:
       c->help = true;
       return 0;
@@ -106,6 +111,7 @@ create_cmd_parse (const char *command, bool is_run, struct global_options *g, in
     }
   c->o.root = g->root;
   c->o.systemd_cgroup = g->systemd_cgroup;
+  c->o.no_cgroup = g->no_cgroup;
   c->o.rootless = g->rootless;
   return cmd_single_id (command, first + 1, argc, argv, &c->o.id, err);
 }

@@ -25,6 +25,8 @@ enum exec_key
   E_APPARMOR,
   E_PROCESS_LABEL,
   E_PRESERVE_FDS,
+  E_CGROUP,
+  E_IGNORE_PAUSED,
   E_HELP,
 };
 
@@ -44,6 +46,10 @@ static const struct cmd_option exec_opts[] = {
   { "apparmor", 0, CMD_OPT_VALUE, E_APPARMOR, "PROFILE", "AppArmor profile" },
   { "process-label", 0, CMD_OPT_VALUE, E_PROCESS_LABEL, "LABEL", "SELinux label" },
   { "preserve-fds", 0, CMD_OPT_VALUE, E_PRESERVE_FDS, "N", "pass fds 3..3+N-1" },
+  { "cgroup", 0, CMD_OPT_VALUE, E_CGROUP, "[CTRL:]PATH",
+    "run in an existing sub-cgroup of the container's (repeatable)" },
+  { "ignore-paused", 0, CMD_OPT_FLAG, E_IGNORE_PAUSED, NULL,
+    "exec in a paused container too (the process starts once it is resumed)" },
   { "help", 'h', CMD_OPT_FLAG, E_HELP, NULL, "show this help" },
   { NULL, 0, 0, 0, NULL, NULL },
 };
@@ -57,9 +63,9 @@ struct str_list
 struct exec_cmd
 {
   const char *process_file, *console_socket, *pid_file, *cwd, *user, *apparmor, *label;
-  bool detach, tty, tty_set, no_new_privs, help;
+  bool detach, tty, tty_set, no_new_privs, ignore_paused, help;
   int preserve_fds;
-  struct str_list env, caps;
+  struct str_list env, caps, cgroups;
   uint32_t *gids;
   size_t gids_len;
 };
@@ -115,6 +121,8 @@ exec_option (void *data, int key, const char *value, casing_error_t *err)
         return casing_error_set (err, EINVAL, "invalid --preserve-fds `%s`", value);
       e->preserve_fds = (int) n;
       return 0;
+    case E_CGROUP: str_list_add (&e->cgroups, value); return 0;
+    case E_IGNORE_PAUSED: return cmd_flag_value (value, &e->ignore_paused, err);
     case E_HELP: e->help = true; return 0;
     }
   return casing_error_set (err, EINVAL, "internal error: unknown option key %d", key);
@@ -140,6 +148,28 @@ env_merge (oci_process *p, const struct str_list *add)
       p->env[j] = add->v[i];
       p->env[p->env_len] = NULL;
     }
+}
+
+static bool
+list_has_key (const struct str_list *l, const char *key)
+{
+  size_t klen = strlen (key);
+  for (size_t i = 0; i < l->n; i++)
+    if (strncmp (l->v[i], key, klen) == 0 && l->v[i][klen] == '=')
+      return true;
+  return false;
+}
+
+/* Drop KEY from the environment (the vector is ours, the strings shared). */
+static void
+env_unset (oci_process *p, const char *key)
+{
+  size_t klen = strlen (key), out = 0;
+  for (size_t i = 0; i < p->env_len; i++)
+    if (!(strncmp (p->env[i], key, klen) == 0 && p->env[i][klen] == '='))
+      p->env[out++] = p->env[i];
+  p->env_len = out;
+  p->env[out] = NULL;
 }
 
 static char **
@@ -202,6 +232,10 @@ build_process (const struct exec_cmd *e, const oci_config *config, char **args, 
   p->terminal = e->tty;
   p->console_size = NULL;
   p->env = str_vec_append (p->env, &p->env_len, &(struct str_list){ 0 });
+  /* The container's HOME is its user's: another --user gets its own from
+   * the container's /etc/passwd (at exec), unless --env sets one. */
+  if (e->user && !list_has_key (&e->env, "HOME"))
+    env_unset (p, "HOME");
   env_merge (p, &e->env);
   if (e->cwd)
     p->cwd = (char *) e->cwd;
@@ -307,6 +341,9 @@ cmd_exec (struct global_options *g, int argc, char **argv, casing_error_t *err)
     .pid_file = e.pid_file,
     .preserve_fds = e.preserve_fds,
     .detach = e.detach,
+    .ignore_paused = e.ignore_paused,
+    .cgroups = e.cgroups.v,
+    .n_cgroups = e.cgroups.n,
   };
   return container_exec (&o, err);
 }

@@ -35,6 +35,24 @@ cmd_flag_value (const char *value, bool *out, casing_error_t *err)
   return 0;
 }
 
+/* Errors name the command and its --help; the global options (command
+ * NULL) are casing's own, and log_report_error already says "casing: ". */
+static int
+unknown_option (const char *command, const char *dashes, int len, const char *name, casing_error_t *err)
+{
+  if (command == NULL)
+    return casing_error_set (err, 0, "unknown option `%s%.*s` (see `casing --help`)", dashes, len, name);
+  return casing_error_set (err, 0, "%s: unknown option `%s%.*s` (see `casing %s --help`)", command, dashes,
+                           len, name, command);
+}
+
+static int
+needs_value (const char *command, const char *dashes, int len, const char *name, casing_error_t *err)
+{
+  return casing_error_set (err, 0, "%s%soption `%s%.*s` needs a value", command ? command : "",
+                           command ? ": " : "", dashes, len, name);
+}
+
 static int
 parse_long (const char *command, const struct cmd_option *opts, int argc, char **argv, int *i,
             cmd_option_cb cb, void *data, casing_error_t *err)
@@ -46,12 +64,11 @@ parse_long (const char *command, const struct cmd_option *opts, int argc, char *
   const char *value = eq ? eq + 1 : NULL;
 
   if (o == NULL)
-    return casing_error_set (err, 0, "%s: unknown option `--%.*s` (see `casing %s --help`)",
-                             command, (int) len, arg, command);
+    return unknown_option (command, "--", (int) len, arg, err);
   if (o->kind == CMD_OPT_VALUE && value == NULL)
     {
       if (*i + 1 >= argc)
-        return casing_error_set (err, 0, "%s: option `--%s` needs a value", command, o->name);
+        return needs_value (command, "--", (int) strlen (o->name), o->name, err);
       value = argv[++*i];
     }
   return cb (data, o->key, value, err);
@@ -65,8 +82,7 @@ parse_short (const char *command, const struct cmd_option *opts, int argc, char 
     {
       const struct cmd_option *o = find_short (opts, *p);
       if (o == NULL)
-        return casing_error_set (err, 0, "%s: unknown option `-%c` (see `casing %s --help`)",
-                                 command, *p, command);
+        return unknown_option (command, "-", 1, p, err);
       if (o->kind == CMD_OPT_FLAG)
         {
           if (cb (data, o->key, NULL, err) < 0)
@@ -76,7 +92,7 @@ parse_short (const char *command, const struct cmd_option *opts, int argc, char 
       if (p[1])
         return cb (data, o->key, p[1] == '=' ? p + 2 : p + 1, err);
       if (*i + 1 >= argc)
-        return casing_error_set (err, 0, "%s: option `-%c` needs a value", command, *p);
+        return needs_value (command, "-", 1, p, err);
       return cb (data, o->key, argv[++*i], err);
     }
   return 0;

@@ -31,7 +31,8 @@ struct cmd_option
 typedef int (*cmd_option_cb) (void *data, int key, const char *value, casing_error_t *err);
 
 /* Parse options from argv[0..argc).  On success returns the index of the first
- * positional argument. */
+ * positional argument.  `command` names the subcommand in errors; NULL for
+ * casing's global options. */
 int cmd_parse_options (const char *command, const struct cmd_option *opts, int argc, char **argv,
                        cmd_option_cb cb, void *data, casing_error_t *err);
 

@@ -94,7 +94,6 @@ int
 cmd_ps (struct global_options *g, int argc, char **argv, casing_error_t *err)
 {
   cleanup_container_handle struct container_handle *h = NULL;
-  struct cgroup_manager *m = NULL;
   struct ps_cmd p = { 0 };
   pid_t *pids = NULL;
   size_t n = 0;
@@ -116,11 +115,7 @@ cmd_ps (struct global_options *g, int argc, char **argv, casing_error_t *err)
     return -1;
   if (st == CONTAINER_STOPPED || st == CONTAINER_CREATING)
     return casing_error_set (err, 0, "container `%s`: container not running", id);
-  if (cgroup_manager_load (h->state, &m, err) < 0)
-    return -1;
-  r = cgroup_manager_pids (m, &pids, &n, err);
-  cgroup_manager_free (m);
-  if (r < 0)
+  if (container_processes (h, &pids, &n, err) < 0)
     return -1;
   qsort (pids, n, sizeof *pids, compare_pids);
   print_pids (pids, n, p.json);

@@ -29,7 +29,7 @@ run_foreground (struct create_cmd *c, casing_error_t *err)
   cleanup_close int master = -1;
   int status;
 
-  if (foreground_block_signals (err) < 0)
+  if (foreground_block_signals (!c->no_subreaper, err) < 0)
     return -1;
   c->o.keep_console_master = c->o.console_socket == NULL;
   if (container_create (&c->o, &created, err) < 0)

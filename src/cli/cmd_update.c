@@ -38,6 +38,7 @@ static const struct cmd_option update_opts[] = {
   { "memory-swap", 0, CMD_OPT_VALUE, U_MEMORY_SWAP, "BYTES", "memory plus swap limit" },
   { "memory-reservation", 0, CMD_OPT_VALUE, U_MEMORY_RESERVATION, "BYTES", "memory soft limit" },
   { "cpu-shares", 0, CMD_OPT_VALUE, U_CPU_SHARES, "N", "CPU shares (relative weight)" },
+  { "cpu-share", 0, CMD_OPT_VALUE, U_CPU_SHARES, "N", "the same (crun's spelling)" },
   { "cpu-quota", 0, CMD_OPT_VALUE, U_CPU_QUOTA, "USEC", "CFS quota per period (-1 unlimited)" },
   { "cpu-period", 0, CMD_OPT_VALUE, U_CPU_PERIOD, "USEC", "CFS period" },
   { "cpu-rt-period", 0, CMD_OPT_VALUE, U_CPU_RT_PERIOD, "USEC", "realtime period (cgroup v1)" },

@@ -17,6 +17,7 @@ struct global_options
   enum log_level log_level;
   bool debug;
   bool systemd_cgroup;
+  bool no_cgroup;       /* --cgroup-manager disabled */
   bool rootless;
 };
 

@@ -22,6 +22,7 @@ enum global_key
   G_LOG_LEVEL,
   G_DEBUG,
   G_SYSTEMD_CGROUP,
+  G_CGROUP_MANAGER,
   G_ROOTLESS,
   G_HELP,
   G_VERSION,
@@ -37,6 +38,8 @@ static const struct cmd_option global_opts[] = {
   { "debug", 0, CMD_OPT_FLAG, G_DEBUG, NULL, "same as --log-level debug" },
   { "systemd-cgroup", 0, CMD_OPT_FLAG, G_SYSTEMD_CGROUP, NULL,
     "use the systemd cgroup driver (cgroupsPath is slice:prefix:name)" },
+  { "cgroup-manager", 0, CMD_OPT_VALUE, G_CGROUP_MANAGER, "cgroupfs|systemd|disabled",
+    "cgroup driver (crun's option; disabled: no cgroup at all)" },
   { "rootless", 0, CMD_OPT_VALUE, G_ROOTLESS, "true|false|auto", "run without root privileges" },
   { "criu", 0, CMD_OPT_VALUE, G_CRIU, "PATH", "accepted for runc compatibility; unused" },
   { "trace", 0, CMD_OPT_VALUE, G_TRACE, "FILE",
@@ -81,6 +84,13 @@ global_option (void *data, int key, const char *value, casing_error_t *err)
       return cmd_flag_value (value, &g->debug, err);
     case G_SYSTEMD_CGROUP:
       return cmd_flag_value (value, &g->systemd_cgroup, err);
+    case G_CGROUP_MANAGER:
+      if (strcmp (value, "cgroupfs") != 0 && strcmp (value, "systemd") != 0 && strcmp (value, "disabled") != 0)
+        return casing_error_set (err, 0, "invalid --cgroup-manager `%s`: use cgroupfs, systemd or disabled",
+                                 value);
+      g->systemd_cgroup = strcmp (value, "systemd") == 0;
+      g->no_cgroup = strcmp (value, "disabled") == 0;
+      return 0;
     case G_ROOTLESS:
       if (strcmp (value, "auto") == 0)
         g->rootless = geteuid () != 0;
@@ -137,9 +147,14 @@ run_command (int argc, char **argv, casing_error_t *err)
 
   if (getenv ("XDG_RUNTIME_DIR") && geteuid () != 0)
     g.rootless = true;
-  first = cmd_parse_options ("casing", global_opts, argc - 1, argv + 1, global_option, &p, err);
+  first = cmd_parse_options (NULL, global_opts, argc - 1, argv + 1, global_option, &p, err);
   if (first < 0)
-    return -1;
+    {
+      /* Engines read the error from the --log they passed (an option we do
+       * not know may follow it): open it, if it was given, for the report. */
+      (void) log_init (g.log, g.log_format, g.log_level, NULL);
+      return -1;
+    }
   first++;
   if (g.debug && !p.log_level_set)
     g.log_level = LOG_LEVEL_DEBUG;

@@ -8,6 +8,7 @@
 
 #include "confine/host.h"
 #include "confine/names.h"
+#include "container/container.h"
 #include "isolation/isolation.h"
 #include "runtime_features.h"
 #include "core/utils.h"
@@ -167,6 +168,8 @@ features_build (void)
   f->hooks = strv_from (hooks, N_ELEMENTS (hooks), &f->hooks_len);
   f->mount_options = known_mount_options (&f->mount_options_len);
   f->annotations = annotations ();
+  f->potentially_unsafe_config_annotations
+      = strv_from_null_terminated (container_unsafe_annotations, &f->potentially_unsafe_config_annotations_len);
   f->linux_ = linux_features ();
   return f;
 }

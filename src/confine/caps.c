@@ -113,9 +113,12 @@ set_ambient (uint64_t ambient, casing_error_t *err)
   for (int v = 0; v <= last && v < 64; v++)
     if ((ambient & (1ULL << v)) && prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, v, 0, 0) < 0)
       {
+        /* The config of `runc spec` and Buildah's have ambient without
+         * inheritable capabilities: the kernel refuses those, and runc
+         * and crun say nothing either.  Not worth a warning per run. */
         char buf[32];
-        log_warning ("process.capabilities.ambient: cannot raise %s: %s", caps_name_of (v, buf, sizeof buf),
-                     strerror (errno));
+        log_debug ("process.capabilities.ambient: cannot raise %s: %s", caps_name_of (v, buf, sizeof buf),
+                   strerror (errno));
       }
   return 0;
 }

@@ -31,6 +31,9 @@ int lsm_set_exec_label (const oci_process *process, casing_error_t *err);
 int keyring_create_session (const char *container_id, const char *selinux_label, casing_error_t *err);
 
 int process_set_user (const oci_process *process, casing_error_t *err);
+/* Make process_set_user leave the supplementary groups as they are
+ * (the annotation run.oci.keep_original_groups, as crun has it). */
+void process_keep_original_groups (bool keep);
 int process_apply_rlimits (const oci_process *process, casing_error_t *err);
 int process_apply_oom_score_adj (const oci_process *process, casing_error_t *err);
 int process_apply_scheduler (const oci_process *process, casing_error_t *err);

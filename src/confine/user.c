@@ -12,6 +12,14 @@
  * (files created by the container are not group/world writable). */
 #define DEFAULT_UMASK 0022
 
+static bool keep_original_groups;
+
+void
+process_keep_original_groups (bool keep)
+{
+  keep_original_groups = keep;
+}
+
 int
 process_set_user (const oci_process *process, casing_error_t *err)
 {
@@ -27,7 +35,9 @@ process_set_user (const oci_process *process, casing_error_t *err)
    * must not leak into the container.  In a user namespace with setgroups
    * denied (rootless) an empty list cannot be set and there is nothing to
    * drop anyway. */
-  if (setgroups (n, gids) < 0 && ! (errno == EPERM && n == 0))
+  /* run.oci.keep_original_groups (Podman --group-add keep-groups): no
+   * setgroups at all, the process keeps the groups of who ran us. */
+  if (! keep_original_groups && setgroups (n, gids) < 0 && ! (errno == EPERM && n == 0))
     return casing_error_errno (err, "process.user.additionalGids: setgroups");
 
   /* Keep the permitted set across the uid change: caps_apply() sets the

@@ -15,6 +15,7 @@
 
 #include "confine/confine.h"
 #include "isolation/isolation.h"
+#include "core/log.h"
 #include "core/procfs.h"
 #include "core/trace.h"
 #include "core/utils.h"
@@ -222,7 +223,13 @@ apply_attributes (struct container_child_ctx *ctx, casing_error_t *err)
 static int
 make_cwd (struct container_child_ctx *ctx, casing_error_t *err)
 {
-  return prepare_cwd (ctx->config->process->cwd, err);
+  if (ctx->no_process)
+    return 0;
+  if (prepare_cwd (ctx->config->process->cwd, err) < 0)
+    return -1;
+  /* In the container's root now: its /etc/passwd gives HOME. */
+  ctx->env = env_with_home (ctx->env, process_uid (ctx->config->process));
+  return 0;
 }
 
 /* Fail `create` (as runc does) when the program is missing; `start` opens
@@ -232,6 +239,8 @@ check_program (struct container_child_ctx *ctx, casing_error_t *err)
 {
   struct exec_program prog = EXEC_PROGRAM_INIT;
 
+  if (ctx->no_process)
+    return 0;
   if (container_program_open (ctx->config->process, ctx->env, &prog, err) < 0)
     return -1;
   exec_program_release (&prog);
@@ -289,6 +298,15 @@ drop_setup_fds (struct container_child_ctx *ctx, const struct joined_process *jp
 
   ctx->rootfs_ctx->rootfs_fd = -1;
   procfs_reset ();
+  /* The log is a host file: not while other processes may see us.  What
+   * we would log from now on is dropped, never written to whatever file
+   * gets its fd number next. */
+  if (ctx->log_fd > 2)
+    {
+      log_detach ();
+      close (ctx->log_fd);
+      ctx->log_fd = -1;
+    }
   if (close_fds_except (ctx->preserve_fds, keep, sizeof keep / sizeof keep[0], err) < 0)
     return casing_error_prefix (err, "close the fds of the setup");
   return 0;
@@ -410,6 +428,14 @@ start_and_exec (struct container_child_ctx *ctx, struct joined_process *jp)
   if (conn < 0)
     _exit (1);
   close (ctx->start_listen_fd);
+  /* runtime.md, start: an error when `process` was not set.  The init
+   * leaves: the container is stopped and `delete` removes it. */
+  if (ctx->no_process)
+    {
+      casing_error_set (&err, 0, "container `%s` has no process to start (config.json has no `process`)",
+                        ctx->id);
+      child_fail (conn, &err);
+    }
   if (jp->pidfd >= 0)
     start_joined (ctx, jp, conn, state_json);
   own_state = state_with_own_pid (state_json);
@@ -465,6 +491,7 @@ container_child_main (struct container_child_ctx *ctx)
       child_fail (ctx->sync_fd, &err);
     }
   signals_reset_for_child ();
+  container_apply_annotations (ctx->config);
   /* flock(2) belongs to the open file: our copy of the lock fd would keep
    * the container locked after create returns; and a process of the
    * container able to reach our /proc/PID/fd must find no way out to the
@@ -472,7 +499,8 @@ container_child_main (struct container_child_ctx *ctx)
   for (size_t i = 0; i < sizeof ctx->inherited_fds / sizeof ctx->inherited_fds[0]; i++)
     if (ctx->inherited_fds[i] > 2)
       close (ctx->inherited_fds[i]);
-  if (setup_container (ctx, &err) < 0 || (ctx->pid_ns_fd >= 0 && spawn_joined (ctx, &jp, &err) < 0)
+  if (setup_container (ctx, &err) < 0
+      || (ctx->pid_ns_fd >= 0 && !ctx->no_process && spawn_joined (ctx, &jp, &err) < 0)
       || drop_setup_fds (ctx, &jp, &err) < 0 || report_ready (ctx, &err) < 0)
     child_fail (ctx->sync_fd, &err);
   close (ctx->sync_fd);

@@ -67,6 +67,7 @@ struct create_job
   int pid_ns_fd; /* a pid namespace joined by path (joined_pid.c), else -1 */
   pid_t child;   /* our child, the init (the setup process when joining) */
   pid_t pid;     /* the container's pid (the init, or the process it made) */
+  bool no_process; /* config.json has none: `start` will fail */
 };
 
 static int
@@ -87,7 +88,7 @@ load_config (struct create_job *j, casing_error_t *err)
     return casing_error_take (err, EINVAL, msg ? msg : xstrdup ("config.json: invalid"));
   TRACE_STEP (t, "parse", 1, path);
   t = trace_enabled () ? trace_now () : 0;
-  if (j->config->process == NULL || j->config->process->args_len == 0)
+  if (j->config->process && j->config->process->args_len == 0)
     return casing_error_set (err, EINVAL, "config.json: process.args must have an entry");
   /* The seccomp filter is compiled there, once: it is what the init loads. */
   if (validate_config_for_create (j->config, j->bundle, &j->seccomp, err) < 0)
@@ -96,6 +97,14 @@ load_config (struct create_job *j, casing_error_t *err)
       && cgroup_systemd_check (j->config->linux_ ? j->config->linux_->cgroups_path : NULL, j->o->rootless, err) < 0)
     return -1;
   TRACE_STEP (t, "validate", 1, NULL);
+  /* No process: the setup takes an empty one (root, no terminal, nothing
+   * to apply); the init never runs it, `start` fails.  The config saved
+   * for the other commands is the file as it was, without. */
+  if (j->config->process == NULL)
+    {
+      j->config->process = xmalloc0 (sizeof (oci_process));
+      j->no_process = true;
+    }
   if (rootfs_resolve_path (j->config, j->bundle, &root, err) < 0)
     return -1;
   if (realpath (root, resolved) == NULL)
@@ -172,8 +181,13 @@ create_cgroup (struct create_job *j, casing_error_t *err)
     .cgroups_path = l ? l->cgroups_path : NULL,
     .systemd = j->o->systemd_cgroup,
     .rootless = j->o->rootless,
+    /* No cgroup when told so (Podman --cgroups=disabled), or when the
+     * config asks for nothing a cgroup gives (crun). */
+    .disabled = j->o->no_cgroup
+                || (!j->o->systemd_cgroup && (l == NULL || (l->cgroups_path == NULL && l->resources == NULL))),
     .devices = l ? l->devices : NULL,
     .devices_len = l ? l->devices_len : 0,
+    .annotations = j->config->annotations,
   };
 
   if (cgroup_manager_create (&opts, l ? l->resources : NULL, &j->cgroup, err) < 0)
@@ -314,6 +328,7 @@ spawn_init (struct create_job *j, casing_error_t *err)
     .preserve_fds = j->preserve_fds,
     .seccomp = j->seccomp,
     .env = j->env,
+    .no_process = j->no_process,
     .pid_ns_fd = j->pid_ns_fd,
     .pty_slave = -1,
   };
@@ -327,7 +342,7 @@ spawn_init (struct create_job *j, casing_error_t *err)
   ctx.inherited_fds[0] = j->h->lock_fd;
   ctx.inherited_fds[1] = j->h->dirfd;
   ctx.inherited_fds[2] = j->console_sock;
-  ctx.inherited_fds[3] = log_get_fd ();
+  ctx.log_fd = log_get_fd ();
   ctx.start_listen_fd = j->listen_fd;
   j->sync_fd = sync[0];
   j->pid = clone_container ((unsigned) flags, cgroup_manager_clone_fd (j->cgroup), &into_cgroup,
@@ -384,10 +399,13 @@ finish_parent_setup (struct create_job *j, casing_error_t *err)
   return cgroup_manager_apply (j->cgroup, l ? l->resources : NULL, err);
 }
 
+/* The hooks of create see the container as `created`, as runc and crun
+ * give it and runtime-tools checks (hooks_stdin): the spec runs them once
+ * the environment is set up, and `state` already has the pid. */
 static int
 run_runtime_hooks (struct create_job *j, casing_error_t *err)
 {
-  cleanup_free char *state = container_state_json (j->h, CONTAINER_CREATING, false, err);
+  cleanup_free char *state = container_state_json (j->h, CONTAINER_CREATED, false, err);
 
   if (state == NULL)
     return -1;

@@ -76,7 +76,10 @@ load_container (struct exec_job *j, casing_error_t *err)
   if (state_store_open (j->o->root, j->o->id, STATE_LOCK_SHARED_TRY, &j->h, err) < 0
       || container_status_get (j->h, &st, err) < 0)
     return -1;
-  if (st != CONTAINER_CREATED && st != CONTAINER_RUNNING)
+  if (st == CONTAINER_PAUSED && !j->o->ignore_paused)
+    return casing_error_set (err, 0, "cannot exec in container `%s`: it is paused (--ignore-paused: the "
+                             "process starts once it is resumed)", j->o->id);
+  if (st != CONTAINER_CREATED && st != CONTAINER_RUNNING && st != CONTAINER_PAUSED)
     return casing_error_set (err, 0, "cannot exec in container `%s`: container not running (%s)",
                              j->o->id, container_status_name (st));
   config_path = state_store_path (j->h, "config.json");
@@ -119,6 +122,8 @@ prepare (struct exec_job *j, casing_error_t *err)
     return casing_error_set (err, EINVAL, "--console-socket given but no terminal requested");
   if (load_container (j, err) < 0)
     return -1;
+  /* The container's annotations hold for its exec'd processes too. */
+  container_apply_annotations (j->config);
   l = j->config->linux_;
   if (l && l->seccomp && seccomp_prepare (l->seccomp, &j->seccomp, err) < 0)
     return -1;
@@ -229,6 +234,9 @@ joiner_setup (struct joiner *jn, casing_error_t *err)
     return -1;
   TRACE_STEP (t, "namespaces", 1, NULL);
   t = trace_enabled () ? trace_now () : 0;
+  /* In the container's mount namespace, still root: HOME of the exec's
+   * user from the container's /etc/passwd, unless the env has one. */
+  jn->f.env = env_with_home (jn->f.env, process_uid (jn->f.process));
   if (apply_attributes (jn->f.process, !jn->confine_in_child, err) < 0)
     return -1;
   if (process_apply_label (&jn->f, err) < 0 || process_enter_cwd (&jn->f, err) < 0)
@@ -421,7 +429,9 @@ spawn (struct exec_job *j, casing_error_t *err)
     }
   close (sync[1]);
   j->sync_fd = sync[0];
-  if (cgroup_manager_enter (j->cgroup, j->joiner, err) < 0)
+  if ((j->o->n_cgroups ? cgroup_manager_enter_sub (j->cgroup, j->joiner, j->o->cgroups, j->o->n_cgroups, err)
+                        : cgroup_manager_enter (j->cgroup, j->joiner, err))
+      < 0)
     return -1;
   if (sync_send (j->sync_fd, SYNC_PARENT_DONE, NULL, 0, -1, err) < 0)
     return -1;
@@ -460,7 +470,7 @@ container_exec (const struct container_exec_options *o, casing_error_t *err)
   };
   int r;
 
-  if (!o->detach && foreground_block_signals (err) < 0)
+  if (!o->detach && foreground_block_signals (true, err) < 0)
     return -1;
   TRACE_START (t);
   r = prepare (&j, err);

@@ -5,6 +5,7 @@
 #define CASING_CONTAINER_INTERNAL_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "confine/confine.h"
 #include "core/error.h"
@@ -21,14 +22,18 @@ struct container_child_ctx
   const char *rootfs;
   int sync_fd;          /* our end of the create socketpair */
   /* Fds of the parent the init must not keep while it waits for `start`
-   * (state lock, state dir, console socket, log file): -1 when unused. */
-  int inherited_fds[4];
+   * (state lock, state dir, console socket): -1 when unused. */
+  int inherited_fds[3];
+  /* The --log file: kept for the messages of the setup, closed with the
+   * other setup fds (drop_setup_fds); -1 or 2 when logging to stderr. */
+  int log_fd;
   int start_listen_fd;  /* start.sock, listening */
   bool no_pivot;
   bool no_new_keyring;
   int preserve_fds;
   struct seccomp_program *seccomp;
   char **env;           /* process.env plus LISTEN_FDS/NOTIFY_SOCKET */
+  bool no_process;      /* config.json has no process (an empty one stands in) */
   int pid_ns_fd;        /* a pid namespace to join (joined_pid.c), else -1 */
   int pty_slave;        /* kept for the container process of joined_pid.c */
   char *create_state;   /* the state the createContainer hooks got */
@@ -115,5 +120,18 @@ char **strv_terminated (char **v, size_t n);
 /* An environment with `KEY=value` replaced or added; returns a new vector
  * whose strings are shared with env except the new one. */
 char **env_set (char **env, const char *key, const char *value);
+
+/* annotations.c: what the config's annotations change in this process
+ * and its children (set before the container process confines itself). */
+void container_apply_annotations (const oci_config *c);
+
+/* home_env.c: HOME for the process when `env` has none, from /etc/passwd
+ * of the current root ("/" for an unknown uid); returns `env` itself when
+ * it has HOME, else a new vector (env_set). */
+char **env_with_home (char **env, uid_t uid);
+/* process.user.uid (0 when absent). */
+uid_t process_uid (const oci_process *p);
+/* The home directory of `uid` in passwd(5) text; NULL if not listed. */
+char *passwd_home_of (const char *passwd_text, uid_t uid);
 
 #endif

@@ -146,15 +146,7 @@ container_kill (const char *root, const char *id, int signo, bool all, casing_er
   if (status == CONTAINER_STOPPED || status == CONTAINER_CREATING)
     return casing_error_set (err, 0, "container `%s`: container not running", id);
   if (all)
-    {
-      struct cgroup_manager *m = NULL;
-      int r;
-      if (cgroup_manager_load (h->state, &m, err) < 0)
-        return -1;
-      r = cgroup_manager_kill_all (m, signo, err);
-      cgroup_manager_free (m);
-      return r;
-    }
+    return container_signal_all (h, signo, err);
   pidfd = container_pidfd_open (h, err);
   if (pidfd < 0)
     return -1;
@@ -284,7 +276,11 @@ container_delete (const char *root, const char *id, bool force, container_warn_f
     }
   if (container_status_get (h, &status, err) < 0)
     return -1;
-  if (status != CONTAINER_STOPPED && !force)
+  /* A created container is deleted too, its init killed, as runc does:
+   * containerd's shim deletes a task that was created and never started
+   * (a failed or cancelled start) with a plain `delete` and nothing else
+   * (README: a deviation from the spec, which wants an error). */
+  if (status != CONTAINER_STOPPED && status != CONTAINER_CREATED && !force)
     return casing_error_set (err, 0, "cannot delete container `%s` that is not stopped: %s", id,
                              container_status_name (status));
   if (status == CONTAINER_PAUSED)

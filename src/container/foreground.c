@@ -31,7 +31,7 @@ forwarded_signals (sigset_t *set)
 }
 
 int
-foreground_block_signals (casing_error_t *err)
+foreground_block_signals (bool subreaper, casing_error_t *err)
 {
   sigset_t set;
 
@@ -40,7 +40,7 @@ foreground_block_signals (casing_error_t *err)
     return casing_error_errno (err, "sigprocmask");
   /* Orphans of the container (e.g. with a shared pid namespace) are
    * reparented to us and reaped, instead of lingering under pid 1. */
-  if (prctl (PR_SET_CHILD_SUBREAPER, 1) < 0)
+  if (subreaper && prctl (PR_SET_CHILD_SUBREAPER, 1) < 0)
     return casing_error_errno (err, "prctl PR_SET_CHILD_SUBREAPER");
   return 0;
 }

@@ -5,13 +5,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "log.h"
+#include "log_targets.h"
 #include "utils.h"
 
 static int log_fd = 2;
+static enum log_target log_target = LOG_TARGET_FILE;
+static char log_ident[LOG_IDENT_MAX + 1] = "casing";
 static enum log_format log_format = LOG_FORMAT_TEXT;
 static enum log_level log_level = LOG_LEVEL_WARNING;
 
@@ -49,13 +53,30 @@ log_parse_format (const char *s, enum log_format *out)
 int
 log_init (const char *path, enum log_format format, enum log_level level, casing_error_t *err)
 {
+  const char *arg;
+  int fd;
+
   log_format = format;
   log_level = level;
   if (path == NULL || *path == '\0')
     return 0;
+  enum log_target target = log_target_parse (path, &arg);
+  if (target != LOG_TARGET_FILE)
+    {
+      if (*arg && log_target_check_ident (arg, err) < 0)
+        return -1;
+      fd = log_target_connect (target, err);
+      if (fd < 0)
+        return -1;
+      if (*arg)
+        snprintf (log_ident, sizeof log_ident, "%s", arg);
+      log_target = target;
+      log_fd = fd;
+      return 0;
+    }
   /* Engines pass a plain file path, often in a directory others can write:
    * a symlink or a FIFO planted there is refused, not followed. */
-  int fd = open_append_regular (path, 0600, err);
+  fd = open_append_regular (arg, 0600, err);
   if (fd < 0)
     return casing_error_prefix (err, "log file");
   log_fd = fd;
@@ -66,6 +87,13 @@ int
 log_get_fd (void)
 {
   return log_fd;
+}
+
+void
+log_detach (void)
+{
+  if (log_fd > 2)
+    log_fd = -1;
 }
 
 /* Escape for a JSON string; control characters as \u00XX. */
@@ -92,8 +120,19 @@ log_write_record (enum log_level level, const char *msg)
 {
   char *buf = NULL;
   size_t len = 0;
-  FILE *out = open_memstream (&buf, &len);
+  FILE *out;
 
+  if (log_fd < 0)
+    return;
+  if (log_target != LOG_TARGET_FILE)
+    {
+      buf = log_target_record (log_target, log_ident, level, msg, &len);
+      if (buf)
+        (void) send (log_fd, buf, len, MSG_NOSIGNAL);
+      free (buf);
+      return;
+    }
+  out = open_memstream (&buf, &len);
   if (out == NULL)
     return;
   if (log_format == LOG_FORMAT_JSON)

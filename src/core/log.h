@@ -29,6 +29,9 @@ int log_parse_level (const char *s, enum log_level *out);
 int log_parse_format (const char *s, enum log_format *out);
 /* The fd logs go to (for passing to hooks or the container setup child). */
 int log_get_fd (void);
+/* Stop writing to a --log file (the container init closes it): later
+ * messages are dropped.  Logging to stderr is left as it is. */
+void log_detach (void);
 
 void log_msg (enum log_level level, const char *fmt, ...) __attribute__ ((format (printf, 2, 3)));
 #define log_error(...) log_msg (LOG_LEVEL_ERROR, __VA_ARGS__)

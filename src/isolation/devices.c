@@ -184,10 +184,23 @@ device_from_config (const oci_device *c, size_t i, struct device_node *d, casing
                              (long long) c->major, (long long) c->minor);
   d->major = d->type == S_IFIFO ? 0 : (unsigned) c->major;
   d->minor = d->type == S_IFIFO ? 0 : (unsigned) c->minor;
-  d->mode = c->has_file_mode ? c->file_mode : 0666;
+  /* Engines give st_mode with the type bits (020600): the type comes
+   * from `type`, the mode from the permission bits alone. */
+  d->mode = c->has_file_mode ? (mode_t) (c->file_mode & 07777) : 0666;
   d->uid = c->has_uid ? c->uid : 0;
   d->gid = c->has_gid ? c->gid : 0;
   return 0;
+}
+
+/* /dev/ptmx is always the link to the container's own devpts instance
+ * (pts/ptmx, made with the defaults): a node of the host's ptmx there would
+ * open the host's pty instance.  runc skips it too; engines list it when
+ * they pass every host device (`ctr run --privileged`). */
+static bool
+is_ptmx (const char *path)
+{
+  cleanup_free char *norm = path_normalize (path);
+  return norm && strcmp (norm, "/dev/ptmx") == 0;
 }
 
 int
@@ -200,6 +213,11 @@ devices_create_config (struct rootfs_context *ctx, casing_error_t *err)
       struct device_node d;
       if (device_from_config (&l->devices[i], i, &d, err) < 0)
         return -1;
+      if (is_ptmx (d.path))
+        {
+          log_debug ("linux.devices[%zu]: /dev/ptmx is the link to pts/ptmx: not created", i);
+          continue;
+        }
       if (create_device (ctx, &d, err) < 0)
         return casing_error_prefix (err, "linux.devices[%zu]", i);
     }

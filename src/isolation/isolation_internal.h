@@ -45,6 +45,9 @@ int timens_create (const oci_config *config, casing_error_t *err);
 /* ---- mount_options.c (struct mount_options and its parser: isolation.h) ---- */
 /* MOUNT_ATTR_* equivalents of the per-mount MS_* flags of a mount(2) call. */
 uint64_t mount_options_ms_to_attr (unsigned long ms_flags);
+/* Whether the filesystem data (comma-separated) sets `key` ("mode" for
+ * "mode=1777"). */
+bool mount_data_has_key (const char *data, const char *key);
 int mount_propagation_parse (const char *name, uint64_t *flags, bool *recursive);
 
 /* ---- path_resolve.c: paths inside the rootfs ---- */
@@ -142,7 +145,15 @@ int readonly_paths_apply (const oci_config *config, casing_error_t *err);
 
 /* ---- tmpcopyup.c ---- */
 /* Copy the tree under `src_dirfd` into `dst_dirfd` (owners, modes, links). */
-int tmpcopyup_copy (int src_dirfd, int dst_dirfd, casing_error_t *err);
+/* What the root of the new tmpfs takes from the image directory: its mode,
+ * owner and group, unless the mount's own options set them. */
+enum
+{
+  TMPCOPYUP_KEEP_MODE = 1,
+  TMPCOPYUP_KEEP_UID = 2,
+  TMPCOPYUP_KEEP_GID = 4,
+};
+int tmpcopyup_copy (int src_dirfd, int dst_dirfd, unsigned int keep, casing_error_t *err);
 
 /* ---- netlink.c ---- */
 int netdevice_move_one (int netns_fd, const char *host_name, const char *new_name, casing_error_t *err);

@@ -158,6 +158,21 @@ mount_options_ms_to_attr (unsigned long ms)
   return a;
 }
 
+bool
+mount_data_has_key (const char *data, const char *key)
+{
+  size_t klen = strlen (key);
+
+  for (const char *p = data; p && *p;)
+    {
+      const char *comma = strchr (p, ',');
+      if (strncmp (p, key, klen) == 0 && p[klen] == '=')
+        return true;
+      p = comma ? comma + 1 : NULL;
+    }
+  return false;
+}
+
 static void
 append_data (char **data, const char *opt)
 {

@@ -347,7 +347,7 @@ do_fs_mount (struct rootfs_context *ctx, const oci_mount *m, const struct mount_
 /* After the mount: recursive attributes, propagation, tmpcopyup. */
 static int
 after_fs_mount (struct rootfs_context *ctx, const char *dest, int target, const struct mount_options *o,
-                int lower_dirfd, const char *what, casing_error_t *err)
+                int lower_dirfd, unsigned int keep, const char *what, casing_error_t *err)
 {
   cleanup_close int fd = -1;
 
@@ -364,10 +364,31 @@ after_fs_mount (struct rootfs_context *ctx, const char *dest, int target, const 
       cleanup_close int dst = openat (fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
       if (dst < 0)
         return casing_error_errno (err, "%s: open the new mount", what);
-      if (tmpcopyup_copy (lower_dirfd, dst, err) < 0)
+      if (tmpcopyup_copy (lower_dirfd, dst, keep, err) < 0)
         return casing_error_prefix (err, "%s: tmpcopyup", what);
     }
   return 0;
+}
+
+/* tmpcopyup: what the root of the tmpfs takes from the directory it
+ * covers.  Nothing from a directory we made ourselves (the tmpfs keeps its
+ * own defaults, 1777 root:root), and never what the options set: Podman
+ * passes `--tmpfs /x:mode=1777` as mode=1777 plus tmpcopyup. */
+static unsigned int
+tmpcopyup_keep (const struct rootfs_context *ctx, const char *dest, const struct mount_options *o)
+{
+  cleanup_close int before = path_open_in_root (ctx->rootfs_fd, dest, PATH_NO_CREATE, NULL);
+  unsigned int keep = 0;
+
+  if (before < 0)
+    return 0;
+  if (! mount_data_has_key (o->data, "mode"))
+    keep |= TMPCOPYUP_KEEP_MODE;
+  if (! mount_data_has_key (o->data, "uid"))
+    keep |= TMPCOPYUP_KEEP_UID;
+  if (! mount_data_has_key (o->data, "gid"))
+    keep |= TMPCOPYUP_KEEP_GID;
+  return keep;
 }
 
 static bool
@@ -385,6 +406,7 @@ mount_entry (struct rootfs_context *ctx, const oci_mount *m, size_t i, struct mo
   cleanup_close int lower = -1;
   bool bind = mount_is_bind (m, o);
   enum path_create kind = bind ? bind_target_kind (src) : PATH_CREATE_DIR;
+  unsigned int keep = o->tmpcopyup && ! o->remount ? tmpcopyup_keep (ctx, dest, o) : 0;
 
   target = path_open_in_root (ctx->rootfs_fd, dest, o->remount ? PATH_NO_CREATE : kind, err);
   if (target < 0)
@@ -415,7 +437,7 @@ mount_entry (struct rootfs_context *ctx, const oci_mount *m, size_t i, struct mo
           && label_after_mount (ctx, m->type, dest, target, o->remount ? MOUNT_REOPEN_SAME : MOUNT_REOPEN_NEW,
                                 what, err) < 0))
     return -1;
-  return after_fs_mount (ctx, dest, target, o, lower, what, err);
+  return after_fs_mount (ctx, dest, target, o, lower, keep, what, err);
 }
 
 int

@@ -156,16 +156,21 @@ copy_tree (int src, int dst, int depth, casing_error_t *err)
 }
 
 int
-tmpcopyup_copy (int src_dirfd, int dst_dirfd, casing_error_t *err)
+tmpcopyup_copy (int src_dirfd, int dst_dirfd, unsigned int keep, casing_error_t *err)
 {
   struct stat st;
   if (copy_tree (src_dirfd, dst_dirfd, 0, err) < 0)
     return -1;
-  /* The mount point itself keeps the image directory's owner and mode. */
-  if (fstat (src_dirfd, &st) == 0)
+  /* The mount point itself keeps the image directory's owner and mode,
+   * except what the mount options (mode=, uid=, gid=) set. */
+  if (keep != 0 && fstat (src_dirfd, &st) == 0)
     {
-      if (fchown (dst_dirfd, st.st_uid, st.st_gid) < 0 || fchmod (dst_dirfd, st.st_mode & 07777) < 0)
-        return casing_error_errno (err, "set the owner and mode of the tmpfs root");
+      uid_t uid = (keep & TMPCOPYUP_KEEP_UID) ? st.st_uid : (uid_t) -1;
+      gid_t gid = (keep & TMPCOPYUP_KEEP_GID) ? st.st_gid : (gid_t) -1;
+      if ((uid != (uid_t) -1 || gid != (gid_t) -1) && fchown (dst_dirfd, uid, gid) < 0)
+        return casing_error_errno (err, "set the owner of the tmpfs root");
+      if ((keep & TMPCOPYUP_KEEP_MODE) && fchmod (dst_dirfd, st.st_mode & 07777) < 0)
+        return casing_error_errno (err, "set the mode of the tmpfs root");
     }
   return 0;
 }

@@ -113,10 +113,16 @@ def test_delete_running_needs_force(casing, bundle, tmpdir_path):
     assert not any(os.path.isdir(d) for d in cgroups)
 
 
-def test_delete_created_with_force(casing, bundle, tmpdir_path):
+def test_delete_created_kills_it(casing, bundle, tmpdir_path):
+    # As runc: containerd's shim deletes a created, never started task with
+    # a plain `delete` (README: a deviation from the spec).
     cid, pid = create_sleeper(casing, bundle, tmpdir_path)
-    r = casing.run("delete", cid)
-    assert r.returncode != 0
+    cgroups = cgroup_dirs(pid)
+    casing.ok("delete", cid)
+    assert wait_for(lambda: not pid_alive(pid))
+    assert not os.path.exists(os.path.join(casing.root, cid))
+    assert not any(os.path.isdir(d) for d in cgroups)
+    cid, pid = create_sleeper(casing, bundle, tmpdir_path)
     casing.ok("delete", "-f", cid)
     assert wait_for(lambda: not pid_alive(pid))
 

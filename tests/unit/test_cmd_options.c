@@ -51,6 +51,38 @@ parse (struct seen *s, int argc, char **argv, casing_error_t *err)
   return cmd_parse_options ("test", opts, argc, argv, cb, s, err);
 }
 
+/* The global options: the program is named once, by log_report_error. */
+static int
+ignore_option (void *data, int key, const char *value, casing_error_t *err)
+{
+  (void) data, (void) key, (void) value, (void) err;
+  return 0;
+}
+
+static void
+test_global_errors (void)
+{
+  static const struct cmd_option opts[] = {
+    { "root", 0, CMD_OPT_VALUE, 1, "DIR", "state directory" },
+    { NULL, 0, 0, 0, NULL, NULL },
+  };
+  char *a1[] = { "--frob" }, *a2[] = { "-q" }, *a3[] = { "--root" };
+  casing_error_t err = NULL;
+
+  CHECK (cmd_parse_options (NULL, opts, 1, a1, ignore_option, NULL, &err) < 0);
+  CHECK_STR (err ? err->msg : NULL, "unknown option `--frob` (see `casing --help`)");
+  casing_error_release (&err);
+  CHECK (cmd_parse_options (NULL, opts, 1, a2, ignore_option, NULL, &err) < 0);
+  CHECK_STR (err ? err->msg : NULL, "unknown option `-q` (see `casing --help`)");
+  casing_error_release (&err);
+  CHECK (cmd_parse_options (NULL, opts, 1, a3, ignore_option, NULL, &err) < 0);
+  CHECK_STR (err ? err->msg : NULL, "option `--root` needs a value");
+  casing_error_release (&err);
+  CHECK (cmd_parse_options ("list", opts, 1, a1, ignore_option, NULL, &err) < 0);
+  CHECK_STR (err ? err->msg : NULL, "list: unknown option `--frob` (see `casing list --help`)");
+  casing_error_release (&err);
+}
+
 int
 main (void)
 {
@@ -135,5 +167,6 @@ main (void)
     CHECK (cmd_parse_help_only ("features", "u", "d", 3, argv, &first, &err) == 0);
     CHECK (first == 2);
   }
+  UNIT_RUN (test_global_errors ());
   return unit_done ("test_cmd_options");
 }

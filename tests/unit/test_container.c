@@ -301,6 +301,37 @@ test_close_fds_except (bool without_close_range)
   CHECK (WIFEXITED (status) && WEXITSTATUS (status) == 0);
 }
 
+/* HOME from the container's /etc/passwd (home_env.c). */
+static void
+test_passwd_home (void)
+{
+  const char *pw = "root:x:0:0:root:/root:/bin/sh\n"
+                   "#tester:x:1000:1000::/nope:/bin/sh\n"
+                   "tester:x:1000:1000:T:/home/tester:/bin/sh\n"
+                   "nohome:x:1001:1001::::\n"
+                   "short:x:1002\n"
+                   "+nis:x:1003:1003::/nis:/bin/sh\n"
+                   "last:x:10000:1:x:/last:/bin/sh";
+  char *h;
+
+  h = passwd_home_of (pw, 0);
+  CHECK_STR (h, "/root");
+  free (h);
+  h = passwd_home_of (pw, 1000);
+  CHECK_STR (h, "/home/tester");
+  free (h);
+  h = passwd_home_of (pw, 1001);
+  CHECK_STR (h, "/");
+  free (h);
+  h = passwd_home_of (pw, 10000);
+  CHECK_STR (h, "/last");
+  free (h);
+  CHECK (passwd_home_of (pw, 1002) == NULL);
+  CHECK (passwd_home_of (pw, 1003) == NULL);
+  CHECK (passwd_home_of (pw, 100) == NULL);
+  CHECK (passwd_home_of ("", 0) == NULL);
+}
+
 int
 main (void)
 {
@@ -308,6 +339,7 @@ main (void)
   UNIT_RUN (test_signals ());
   UNIT_RUN (test_sync ());
   UNIT_RUN (test_env ());
+  UNIT_RUN (test_passwd_home ());
   UNIT_RUN (test_hooks ());
   UNIT_RUN (test_hooks_large_state ());
   UNIT_RUN (test_state_store ());

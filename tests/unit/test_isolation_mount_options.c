@@ -173,6 +173,21 @@ test_ms_to_attr_and_known (void)
   CHECK (n > 55 && has_rro && has_tmpcopyup);
 }
 
+/* tmpcopyup leaves to the options what they set (Podman's --tmpfs). */
+static void
+test_data_has_key (void)
+{
+  CHECK (mount_data_has_key ("size=1m,mode=1777", "mode"));
+  CHECK (mount_data_has_key ("mode=1777", "mode"));
+  CHECK (mount_data_has_key ("uid=1,gid=2", "gid"));
+  CHECK (!mount_data_has_key ("size=1m,nr_inodes=5", "mode"));
+  CHECK (!mount_data_has_key ("modes=1", "mode"));
+  CHECK (!mount_data_has_key ("xmode=1", "mode"));
+  CHECK (!mount_data_has_key ("mode", "mode"));
+  CHECK (!mount_data_has_key (NULL, "mode"));
+  CHECK (!mount_data_has_key ("", "uid"));
+}
+
 int
 main (void)
 {
@@ -182,5 +197,6 @@ main (void)
   UNIT_RUN (test_propagation ());
   UNIT_RUN (test_data_and_extensions ());
   UNIT_RUN (test_ms_to_attr_and_known ());
+  UNIT_RUN (test_data_has_key ());
   return unit_done ("test_isolation_mount_options");
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The unit properties the systemd driver sends for linux.resources. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "cgroups/systemd_props.h"
 #include "unit_test.h"
@@ -260,6 +261,73 @@ test_props_v1 (void)
   systemd_props_free (&p);
 }
 
+/* org.systemd.property.* annotations (systemd_annotations.c). */
+static const struct systemd_prop *
+annotated (const char *key, const char *value, struct systemd_props *p, casing_error_t *err)
+{
+  oci_kv kv[] = { { (char *) "other", (char *) "x" }, { (char *) key, (char *) value } };
+  oci_map m = { kv, 2 };
+  memset (p, 0, sizeof *p);
+  if (systemd_props_from_annotations (&m, p, err) < 0)
+    return NULL;
+  return p->n == 1 ? &p->v[0] : NULL;
+}
+
+static void
+test_annotations (void)
+{
+  struct systemd_props p;
+  casing_error_t err = NULL;
+  const struct systemd_prop *q;
+
+  q = annotated ("org.systemd.property.CollectMode", "'inactive-or-failed'", &p, &err);
+  CHECK (q && q->type == 's');
+  CHECK_STR (q ? q->name : NULL, "CollectMode");
+  CHECK_STR (q ? q->str : NULL, "inactive-or-failed");
+  systemd_props_free (&p);
+  q = annotated ("org.systemd.property.TimeoutStopUSec", "uint64 123456789", &p, &err);
+  CHECK (q && q->type == 't' && q->u64 == 123456789);
+  systemd_props_free (&p);
+  q = annotated ("org.systemd.property.TasksMax", "77", &p, &err);
+  CHECK (q && q->type == 't' && q->u64 == 77);
+  systemd_props_free (&p);
+  q = annotated ("org.systemd.property.Delegate", "false", &p, &err);
+  CHECK (q && q->type == 'b' && q->u64 == 0);
+  systemd_props_free (&p);
+  /* *Sec with a duration: sent as *USec in microseconds */
+  q = annotated ("org.systemd.property.TimeoutStopSec", "1.5min", &p, &err);
+  CHECK (q && q->type == 't' && q->u64 == 90000000ULL);
+  CHECK_STR (q ? q->name : NULL, "TimeoutStopUSec");
+  systemd_props_free (&p);
+  q = annotated ("org.systemd.property.RuntimeMaxSec", "250ms", &p, &err);
+  CHECK (q && q->u64 == 250000ULL);
+  systemd_props_free (&p);
+  /* refused: names, values it cannot read */
+  const char *bad[][2] = {
+    { "org.systemd.property.", "1" },         { "org.systemd.property.lower", "1" },
+    { "org.systemd.property.A-B", "1" },      { "org.systemd.property.TasksMax", "-1" },
+    { "org.systemd.property.TasksMax", "5s" }, { "org.systemd.property.X", "'unterminated" },
+    { "org.systemd.property.X", "'a'b'" },    { "org.systemd.property.TimeoutStopSec", "5 s" },
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+    {
+      CHECK (annotated (bad[i][0], bad[i][1], &p, &err) == NULL && err != NULL);
+      CHECK (err && strstr (err->msg, "annotations.org.systemd.property.") != NULL);
+      casing_error_release (&err);
+      systemd_props_free (&p);
+    }
+  /* added after casing's own, at create only */
+  oci_kv kv[] = { { (char *) "org.systemd.property.TasksMax", (char *) "9" } };
+  oci_map m = { kv, 1 };
+  struct systemd_props_input in = { .create = true, .v2 = true, .annotations = &m };
+  CHECK (systemd_props_build (&in, &p, &err) == 0);
+  CHECK (p.n > 1 && strcmp (p.v[p.n - 1].name, "TasksMax") == 0 && p.v[p.n - 1].u64 == 9);
+  systemd_props_free (&p);
+  in.create = false;
+  CHECK (systemd_props_build (&in, &p, &err) == 0 && find (&p, "TasksMax") == NULL);
+  systemd_props_free (&p);
+}
+
 int
 main (void)
 {
@@ -268,5 +336,6 @@ main (void)
   UNIT_RUN (test_devices ());
   UNIT_RUN (test_props_v2 ());
   UNIT_RUN (test_props_v1 ());
+  UNIT_RUN (test_annotations ());
   return unit_done ("test_systemd_props");
 }
