@@ -24,6 +24,7 @@ problems_addv (struct problem_list *l, enum problem_severity severity, const cha
   l->items = xrealloc (l->items, (l->len + 1) * sizeof *l->items);
   p = &l->items[l->len++];
   p->severity = severity;
+  p->undecided = false;
   p->path = xstrdup (path);
   p->hint = xstrdup (hint);
   if (vasprintf (&p->message, fmt, ap) < 0)
@@ -52,6 +53,7 @@ problems_undecided (struct problem_list *l, const char *path, const char *fmt, .
                  "createContainer hooks are done",
                  fmt, ap);
   va_end (ap);
+  l->items[l->len - 1].undecided = true;
 }
 
 /* Messages of the code that converts and applies values start with the
@@ -217,8 +219,10 @@ first_error (struct problem_list *l, const char *what, casing_error_t *err)
 {
   int ret = 0;
 
+  /* Not what create decides itself: engines read the first line of the
+   * log, which must be the error when there is one. */
   for (size_t i = 0; i < l->len; i++)
-    if (l->items[i].severity == PROBLEM_WARNING)
+    if (l->items[i].severity == PROBLEM_WARNING && !l->items[i].undecided)
       log_warning ("%s: %s", l->items[i].path, l->items[i].message);
   for (size_t i = 0; i < l->len; i++)
     if (l->items[i].severity == PROBLEM_ERROR)

@@ -33,6 +33,7 @@ struct problem
   char *path;    /* JSON path in config.json, e.g. "linux.namespaces[2].path" */
   char *message;
   char *hint;    /* may be NULL */
+  bool undecided; /* a warning only `check` reports: create decides it itself */
 };
 
 struct problem_list
