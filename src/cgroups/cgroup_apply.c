@@ -73,18 +73,32 @@ note_unapplied (const oci_resources *r)
 }
 
 int
-cgroup_manager_apply (struct cgroup_manager *m, const oci_resources *resources, casing_error_t *err)
+cgroup_manager_apply_devices (struct cgroup_manager *m, const oci_resources *resources, casing_error_t *err)
+{
+  /* Device rules always apply: without them the container could open
+   * every device node of the host. */
+  if (!m->disabled && !m->rootless)
+    APPLY ("devices", apply_devices (m, resources, err));
+  return 0;
+}
+
+int
+cgroup_manager_apply_limits (struct cgroup_manager *m, const oci_resources *resources, casing_error_t *err)
 {
   if (m->disabled)
     {
       note_unapplied (resources);
       return 0;
     }
-  /* Device rules always apply: without them the container could open
-   * every device node of the host. */
-  if (!m->rootless)
-    APPLY ("devices", apply_devices (m, resources, err));
   return apply_all (m, resources, false, err);
+}
+
+int
+cgroup_manager_apply (struct cgroup_manager *m, const oci_resources *resources, casing_error_t *err)
+{
+  if (cgroup_manager_apply_devices (m, resources, err) < 0)
+    return -1;
+  return cgroup_manager_apply_limits (m, resources, err);
 }
 
 int

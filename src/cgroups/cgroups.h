@@ -65,7 +65,13 @@ int cgroup_manager_enter (struct cgroup_manager *m, pid_t pid, casing_error_t *e
  * other.  PATH is below the container's cgroup: no "..", no symlinks. */
 int cgroup_manager_enter_sub (struct cgroup_manager *m, pid_t pid, char *const *specs, size_t n,
                               casing_error_t *err);
+/* linux.resources: cgroup_manager_apply is both halves.  Create applies
+ * the device rules before the init goes on (v1 writes them one by one,
+ * starting with deny-all: an init making /dev nodes meanwhile would get
+ * EPERM), and the limits while the init sets up. */
 int cgroup_manager_apply (struct cgroup_manager *m, const oci_resources *resources, casing_error_t *err);
+int cgroup_manager_apply_devices (struct cgroup_manager *m, const oci_resources *resources, casing_error_t *err);
+int cgroup_manager_apply_limits (struct cgroup_manager *m, const oci_resources *resources, casing_error_t *err);
 
 /* Serialize what the manager made into the state file, and load it back. */
 int cgroup_manager_save (struct cgroup_manager *m, casing_state *state, casing_error_t *err);

@@ -391,12 +391,16 @@ finish_parent_setup (struct create_job *j, casing_error_t *err)
     return -1;
   if (netdevices_move (j->pid, j->config, err) < 0)
     return -1;
+  /* The device rules before the init makes /dev: v1 takes them one write
+   * at a time, deny-all first, and a mknod in between fails. */
+  if (cgroup_manager_apply_devices (j->cgroup, l ? l->resources : NULL, err) < 0)
+    return -1;
   if (sync_send (j->sync_fd, SYNC_PARENT_DONE, NULL, 0, -1, err) < 0)
     return -1;
   /* The limits while the init sets up (it is in the cgroup already): they
    * are in place before it reports ready, long before the container's
    * program runs. */
-  return cgroup_manager_apply (j->cgroup, l ? l->resources : NULL, err);
+  return cgroup_manager_apply_limits (j->cgroup, l ? l->resources : NULL, err);
 }
 
 /* The hooks of create see the container as `created`, as runc and crun

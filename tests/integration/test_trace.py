@@ -100,3 +100,21 @@ def test_trace_off_writes_nothing_and_a_symlink_is_refused(casing, bundle, tmpdi
     env = {k: v for k, v in os.environ.items() if k != "CASING_TRACE"}
     casing.ok("run", "-b", bundle.path, unique_id("trace"), env=env)
     assert not [f for f in os.listdir(tmpdir_path) if f.endswith(".jsonl")]
+
+
+def test_device_rules_before_the_init_makes_dev(casing, bundle, tmpdir_path):
+    """cgroup v1 takes the device rules one write at a time, deny-all first:
+    an init making its /dev nodes in between gets EPERM from mknod (seen in
+    CI as `mknod /dev/random: Operation not permitted`).  The rules are in
+    place before the init is let go, i.e. before its wait-parent step ends."""
+    trace = os.path.join(tmpdir_path, "trace.jsonl")
+    bundle.set_args("true").save()
+    casing.ok("run", "-b", bundle.path, unique_id("trace"), global_args=("--trace", trace))
+    recs = records(trace)
+    dev = [r for r in recs if r["step"] == "cgroup-apply" and r["detail"] == "devices"]
+    wait = [r for r in recs if r["step"] == "wait-parent" and r["proc"] == "init"]
+    rootfs = [r for r in recs if r["step"] == "rootfs" and r["proc"] == "init"]
+    assert len(dev) == 1 and len(wait) == 1 and len(rootfs) == 1, recs
+    dev_end = dev[0]["start_us"] + dev[0]["dur_us"]
+    assert dev_end <= wait[0]["start_us"] + wait[0]["dur_us"], (dev, wait)
+    assert dev_end <= rootfs[0]["start_us"], (dev, rootfs)
