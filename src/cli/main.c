@@ -36,7 +36,7 @@ static const struct cmd_option global_opts[] = {
   { "systemd-cgroup", 0, CMD_OPT_FLAG, G_SYSTEMD_CGROUP, NULL,
     "use the systemd cgroup driver (cgroupsPath is slice:prefix:name)" },
   { "rootless", 0, CMD_OPT_VALUE, G_ROOTLESS, "true|false|auto", "run without root privileges" },
-  { "criu", 0, CMD_OPT_VALUE, G_CRIU, "PATH", "accepted for runc compatibility; unused" },
+  { "criu", 0, CMD_OPT_VALUE, G_CRIU, "PATH", "criu for checkpoint and restore (default: criu in $PATH)" },
   { "help", 'h', CMD_OPT_FLAG, G_HELP, NULL, "show this help" },
   { "version", 'v', CMD_OPT_FLAG, G_VERSION, NULL, "print version information" },
   { NULL, 0, 0, 0, NULL, NULL },
@@ -83,6 +83,7 @@ global_option (void *data, int key, const char *value, casing_error_t *err)
         return cmd_flag_value (value, &g->rootless, err);
       return 0;
     case G_CRIU:
+      g->criu = value;
       return 0;
     case G_HELP:
       p->help = true;
