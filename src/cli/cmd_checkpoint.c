@@ -117,7 +117,7 @@ checkpoint_option (void *data, int key, const char *value, casing_error_t *err)
       return 0;
     case K_CGROUPS_MODE:
       o->c.manage_cgroups_mode = value;
-      return 0;
+      return criu_cgroups_mode_check (value, err);
     case K_STATUS_FD:
       if (parse_int64 (value, &n) < 0 || n < 0 || n > INT32_MAX)
         return casing_error_set (err, EINVAL, "invalid --status-fd `%s`", value);

@@ -97,7 +97,7 @@ restore_option (void *data, int key, const char *value, casing_error_t *err)
       return 0;
     case R_CGROUPS_MODE:
       o->c.manage_cgroups_mode = value;
-      return 0;
+      return criu_cgroups_mode_check (value, err);
     case R_LSM_PROFILE:
       o->lsm_profile = value;
       return 0;

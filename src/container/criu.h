@@ -68,6 +68,8 @@ struct container_restored
 int container_restore (const struct container_restore_options *o, struct container_restored *out,
                        container_warn_fn warn, casing_error_t *err);
 
+/* --manage-cgroups-mode: 0 for soft, full, strict or ignore. */
+int criu_cgroups_mode_check (const char *mode, casing_error_t *err);
 /* --empty-ns NAME ("network"...): its CLONE_NEW* flag. */
 int criu_empty_ns_flag (const char *name, uint32_t *flag, casing_error_t *err);
 

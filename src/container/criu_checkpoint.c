@@ -113,16 +113,23 @@ spawn (struct checkpoint_job *j, casing_error_t *err)
 }
 
 /* Pre-dump and lazy pages depend on the kernel (soft-dirty bits,
- * userfaultfd): ask criu before asking for them. */
+ * userfaultfd): ask criu before asking for them (a criu of its own: swrk
+ * ends after one request). */
 static int
 check_features (struct checkpoint_job *j, casing_error_t *err)
 {
+  struct criu_spawn s = { .criu_path = j->criu };
+  struct criu_swrk w = { .pid = -1, .sock = -1 };
   struct criu_resp r = { .fd = -1 };
   int ret = 0;
 
   if (!j->opts.track_mem && !j->opts.lazy_pages)
     return 0;
-  if (criu_swrk_call (&j->swrk, CRIU_REQ_FEATURE_CHECK, NULL, true, NULL, NULL, &r, err) < 0)
+  if (criu_swrk_start (&s, &w, err) < 0)
+    return -1;
+  ret = criu_swrk_call (&w, CRIU_REQ_FEATURE_CHECK, NULL, true, NULL, NULL, &r, err);
+  (void) criu_swrk_finish (&w);
+  if (ret < 0)
     return casing_error_prefix (err, "ask criu for its features");
   if (j->opts.track_mem && !r.feat_mem_track)
     ret = casing_error_set (err, ENOTSUP, "criu cannot track memory changes on this kernel "
@@ -151,8 +158,6 @@ dump (struct checkpoint_job *j, casing_error_t *err)
   struct criu_resp r = { .fd = -1 };
   int ret;
 
-  if (check_features (j, err) < 0)
-    return -1;
   if (criu_swrk_call (&j->swrk, type, &j->opts, false, ack, j, &r, err) < 0)
     return casing_error_prefix (err, "criu %s", what);
   ret = r.success ? 0 : criu_failure (&j->dirs, CRIU_DUMP_LOG, &r, what, err);
@@ -190,6 +195,8 @@ container_checkpoint (const struct container_checkpoint_options *o, container_wa
     r = criu_dirs_open (o->c.image_path, o->c.work_path, true, &j.dirs, err);
   if (r == 0)
     r = build_opts (&j, err);
+  if (r == 0)
+    r = check_features (&j, err);
   if (r == 0)
     r = spawn (&j, err);
   if (r == 0)

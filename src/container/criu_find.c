@@ -136,6 +136,13 @@ criu_cg_mode_parse (const char *mode, int *out, casing_error_t *err)
                            "ignore", mode);
 }
 
+int
+criu_cgroups_mode_check (const char *mode, casing_error_t *err)
+{
+  int ignored;
+  return criu_cg_mode_parse (mode, &ignored, err);
+}
+
 void
 criu_opts_common (struct criu_opts *o, const struct criu_common_options *c, int cg_mode)
 {
