@@ -147,6 +147,58 @@ static const char restore_description[] =
   "restore that fails leaves nothing behind.  Afterwards ID is an ordinary container\n"
   "(state, exec, kill, delete).  In the foreground casing waits for it as `run` does.";
 
+static const struct cmd_option *
+long_option (const char *name, size_t len)
+{
+  for (const struct cmd_option *o = restore_opts; o->name; o++)
+    if (strlen (o->name) == len && strncmp (o->name, name, len) == 0)
+      return o;
+  return NULL;
+}
+
+/* Whether the short options bundled in `a` ("-db") end with one that takes
+ * the next argument as its value. */
+static bool
+short_takes_next (const char *a)
+{
+  for (const char *p = a + 1; *p; p++)
+    for (const struct cmd_option *o = restore_opts; o->name; o++)
+      if (o->short_name == *p && o->kind == CMD_OPT_VALUE)
+        return p[1] == '\0';
+  return false;
+}
+
+/* runc parses options the Go way, where `-name` is `--name`, and
+ * containerd's shim (go-runc) passes `-no-subreaper`: such an argument
+ * naming one of our long options is taken as that option.  The walk
+ * skips option values and stops where the options end, as the parser. */
+static void
+accept_single_dash (int argc, char **argv, char **copies)
+{
+  for (int i = 1; i < argc; i++)
+    {
+      const char *a = argv[i], *name = a + (a[1] == '-' ? 2 : 1);
+      size_t len = strcspn (name, "=");
+      const struct cmd_option *o;
+
+      if (strcmp (a, "--") == 0 || a[0] != '-' || a[1] == '\0')
+        return;
+      o = len >= 2 ? long_option (name, len) : NULL;
+      if (a[1] != '-' && o == NULL)
+        {
+          i += short_takes_next (a);
+          continue;
+        }
+      if (o && a[1] != '-')
+        {
+          xasprintf (&copies[i], "-%s", a);
+          argv[i] = copies[i];
+        }
+      if (o && o->kind == CMD_OPT_VALUE && name[len] != '=')
+        i++;
+    }
+}
+
 /* As `run` in the foreground: the restored process is our child. */
 static int
 restore_foreground (struct restore_cmd *c, casing_error_t *err)
@@ -169,8 +221,8 @@ restore_foreground (struct restore_cmd *c, casing_error_t *err)
   return status;
 }
 
-int
-cmd_restore (struct global_options *g, int argc, char **argv, casing_error_t *err)
+static int
+restore_command (struct global_options *g, int argc, char **argv, casing_error_t *err)
 {
   struct restore_cmd c = { 0 };
   struct container_restored r = { .console_master = -1 };
@@ -201,4 +253,18 @@ cmd_restore (struct global_options *g, int argc, char **argv, casing_error_t *er
   if (!c.detach)
     return restore_foreground (&c, err);
   return container_restore (&c.o, &r, cmd_log_warning, err);
+}
+
+int
+cmd_restore (struct global_options *g, int argc, char **argv, casing_error_t *err)
+{
+  char **copies = xmalloc0 ((size_t) (argc + 1) * sizeof (char *));
+  int r;
+
+  accept_single_dash (argc, argv, copies);
+  r = restore_command (g, argc, argv, err);
+  for (int i = 0; i < argc; i++)
+    free (copies[i]);
+  free (copies);
+  return r;
 }

@@ -384,6 +384,8 @@ restore_steps (struct restore_job *j, casing_error_t *err)
     return -1;
   if (build_opts (j, err) < 0 || criu_verify_images (j->config, j->dirs.images, err) < 0)
     return -1;
+  if (rootfs_make_bind_mountpoints (j->config, j->rootfs, j->bundle, err) < 0)
+    return -1;
   if (record_state (j, err) < 0 || create_cgroup (j, err) < 0)
     return -1;
   if (start_criu (j, err) < 0 || restore (j, err) < 0)

@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from casing_fixtures import ConsoleReceiver, cgroup_dirs, pid_alive, unique_id, wait_for, write_script
+from casing_fixtures import Bundle, ConsoleReceiver, cgroup_dirs, pid_alive, unique_id, wait_for, write_script
 
 pytestmark = pytest.mark.criu
 
@@ -311,6 +311,37 @@ def test_restore_into_a_new_id(casing, bundle, tmpdir_path):
     casing.ok("kill", new, "KILL")
     assert wait_for(lambda: casing.state(new)["status"] == "stopped", timeout=30)
     casing.ok("delete", new)
+
+
+def test_restore_into_a_fresh_rootfs(casing, bundle, tmpdir_path):
+    """A migration: the restoring bundle has a fresh copy of the image,
+    without the mountpoints `create` made (a file bound on a file)."""
+    note = os.path.join(tmpdir_path, "note")
+    with open(note, "w") as f:
+        f.write("from the host\n")
+    bundle.config["mounts"].append({"destination": "/etc/casing-note", "type": "bind", "source": note,
+                                    "options": ["bind", "ro"]})
+    counter_bundle(bundle)
+    cid = unique_id("cr")
+    run_detached(casing, bundle, cid)
+    counter = os.path.join(bundle.rootfs, "tmp", "counter")
+    assert wait_for(lambda: read_int(counter) >= 3, timeout=60)
+    images = os.path.join(tmpdir_path, "images")
+    casing.ok("checkpoint", "--image-path", images, cid, timeout=300)
+    stopped_at = read_int(counter)
+
+    fresh = Bundle(os.path.join(tmpdir_path, "fresh"))
+    fresh.config = bundle.config
+    fresh.save()
+    assert not os.path.exists(os.path.join(fresh.rootfs, "etc", "casing-note"))
+    shutil.copy(os.path.join(bundle.rootfs, "tmp", "log"), os.path.join(fresh.rootfs, "tmp", "log"))
+    restore(casing, fresh, cid, images)
+    fresh_counter = os.path.join(fresh.rootfs, "tmp", "counter")
+    assert wait_for(lambda: read_int(fresh_counter) > stopped_at, timeout=60)
+    assert read_int(counter) == stopped_at
+    assert casing.ok("exec", cid, "cat", "/etc/casing-note").stdout == "from the host\n"
+    assert casing.state(cid)["bundle"] == fresh.path
+    casing.ok("delete", "--force", cid)
 
 
 def test_confinement_survives_restore(casing, bundle, tmpdir_path):
