@@ -313,6 +313,27 @@ def test_restore_into_a_new_id(casing, bundle, tmpdir_path):
     casing.ok("delete", new)
 
 
+def test_restore_in_the_foreground(casing, bundle, tmpdir_path):
+    """Without -d restore waits for the container, as `run` does: its exit
+    status is casing's, and the container is deleted."""
+    bundle.set_args("sh", "-c", "i=0; while [ $i -lt 40 ]; do i=$((i+1)); echo $i >> /tmp/log; sleep 0.1; done; "
+                    "exit 7").save()
+    cid = unique_id("cr")
+    run_detached(casing, bundle, cid)
+    assert wait_for(lambda: len(log_values(bundle)) >= 3 if os.path.exists(
+        os.path.join(bundle.rootfs, "tmp", "log")) else False, timeout=60)
+    images = os.path.join(tmpdir_path, "images")
+    casing.ok("checkpoint", "--image-path", images, cid, timeout=300)
+    assert len(log_values(bundle)) < 40
+    with open(out_file(bundle, cid), "a") as f:
+        p = subprocess.run(casing.argv("restore", "--bundle", bundle.path, "--image-path", images, cid),
+                           stdin=subprocess.DEVNULL, stdout=f, stderr=f, timeout=300)
+    assert p.returncode == 7, open(out_file(bundle, cid)).read()
+    assert log_values(bundle) == list(range(1, 41))
+    assert casing.run("state", cid).returncode != 0
+    assert not os.path.exists(os.path.join(casing.root, cid))
+
+
 def test_restore_into_a_fresh_rootfs(casing, bundle, tmpdir_path):
     """A migration: the restoring bundle has a fresh copy of the image,
     without the mountpoints `create` made (a file bound on a file)."""
