@@ -170,6 +170,29 @@ def test_leave_running(casing, bundle, tmpdir_path):
     casing.ok("delete", "--force", cid)
 
 
+def test_paused_container(casing, bundle, tmpdir_path):
+    """A paused container is checkpointed as it is: it stays paused with
+    --leave-running, and a full dump of it restores running."""
+    counter_bundle(bundle)
+    cid = unique_id("cr")
+    run_detached(casing, bundle, cid)
+    counter = os.path.join(bundle.rootfs, "tmp", "counter")
+    assert wait_for(lambda: read_int(counter) >= 3, timeout=60)
+    casing.ok("pause", cid)
+    at = read_int(counter)
+    casing.ok("checkpoint", "--leave-running", "--image-path", os.path.join(tmpdir_path, "a"), cid, timeout=300)
+    assert casing.state(cid)["status"] == "paused"
+    time.sleep(1)
+    assert read_int(counter) == at
+    images = os.path.join(tmpdir_path, "b")
+    casing.ok("checkpoint", "--image-path", images, cid, timeout=300)
+    assert casing.run("state", cid).returncode != 0
+    restore(casing, bundle, cid, images)
+    assert casing.state(cid)["status"] == "running"
+    assert wait_for(lambda: read_int(counter) > at, timeout=60)
+    casing.ok("delete", "--force", cid)
+
+
 def page_bytes(images):
     return sum(os.path.getsize(os.path.join(images, f)) for f in os.listdir(images) if f.startswith("pages-"))
 
@@ -597,3 +620,43 @@ def test_commands_without_criu(casing, bundle, tmpdir_path):
                    global_args=("--criu", missing))
     assert r.returncode != 0 and "not an executable" in r.stderr
     casing.ok("delete", "--force", cid)
+
+
+@pytest.mark.systemd
+@pytest.mark.skipif(not os.path.isdir("/run/systemd/system"), reason="systemd is not PID 1 here")
+def test_systemd_cgroup_driver(casing, bundle, tmpdir_path):
+    """--systemd-cgroup: criu runs in the container's transient scope, which
+    the restored process keeps; delete stops it.  (Runs in the systemd
+    guests, which select `systemd`.)"""
+    cid = unique_id("crsd")
+    bundle.config["linux"]["cgroupsPath"] = "system.slice:casing:%s" % cid
+    bundle.config["linux"]["resources"]["pids"] = {"limit": 60}
+    counter_bundle(bundle)
+    casing.created.add(cid)
+    with open(out_file(bundle, cid), "a") as f:
+        p = subprocess.run(casing.argv("run", "-d", "--bundle", bundle.path, cid, global_args=("--systemd-cgroup",)),
+                           stdin=subprocess.DEVNULL, stdout=f, stderr=f, timeout=120)
+    assert p.returncode == 0, open(out_file(bundle, cid)).read()
+    counter = os.path.join(bundle.rootfs, "tmp", "counter")
+    assert wait_for(lambda: read_int(counter) >= 3, timeout=60)
+    images = os.path.join(tmpdir_path, "images")
+    casing.ok("checkpoint", "--image-path", images, cid, timeout=300, global_args=("--systemd-cgroup",))
+    unit = "casing-%s.scope" % cid
+    assert wait_for(lambda: subprocess.run(["systemctl", "is-active", unit], capture_output=True,
+                                           text=True).stdout.strip() != "active", timeout=30)
+    stopped_at = read_int(counter)
+
+    with open(out_file(bundle, cid), "a") as f:
+        p = subprocess.run(casing.argv("restore", "-d", "--bundle", bundle.path, "--image-path", images, cid,
+                                       global_args=("--systemd-cgroup",)),
+                           stdin=subprocess.DEVNULL, stdout=f, stderr=f, timeout=300)
+    assert p.returncode == 0, open(out_file(bundle, cid)).read()
+    pid = casing.state(cid)["pid"]
+    assert wait_for(lambda: read_int(counter) > stopped_at, timeout=60)
+    assert subprocess.run(["systemctl", "is-active", unit], capture_output=True, text=True).stdout.strip() == "active"
+    assert any(unit in l for l in open("/proc/%d/cgroup" % pid).read().splitlines())
+    assert any(open(os.path.join(d, "pids.max")).read().strip() == "60"
+               for d in cgroup_dirs(pid) if os.path.exists(os.path.join(d, "pids.max")))
+    casing.ok("delete", "--force", cid, global_args=("--systemd-cgroup",))
+    assert wait_for(lambda: subprocess.run(["systemctl", "is-active", unit], capture_output=True,
+                                           text=True).stdout.strip() != "active", timeout=30)
