@@ -127,3 +127,28 @@ criu_cg_roots (pid_t pid, struct criu_opts *o, casing_error_t *err)
     }
   return 0;
 }
+
+char **
+criu_cgroup_dirs (const char *proc_cgroup)
+{
+  cleanup_free char *text = xstrdup (proc_cgroup ? proc_cgroup : "");
+  char **v = xmalloc0 (sizeof (char *)), *save = NULL;
+  size_t n = 0;
+
+  for (char *l = strtok_r (text, "\n", &save); l; l = strtok_r (NULL, "\n", &save))
+    {
+      char *ctrls = strchr (l, ':'), *path, *dir;
+      if (ctrls == NULL || (path = strchr (++ctrls, ':')) == NULL)
+        continue;
+      *path++ = '\0';
+      /* v1: the hierarchy of the first controller (or name=...). */
+      ctrls[strcspn (ctrls, ",")] = '\0';
+      dir = hierarchy_path (*ctrls ? ctrls : NULL, path);
+      if (dir == NULL)
+        continue;
+      v = xrealloc (v, (n + 2) * sizeof (char *));
+      v[n++] = dir;
+      v[n] = NULL;
+    }
+  return v;
+}

@@ -95,8 +95,25 @@ int criu_cg_roots (pid_t pid, struct criu_opts *o, casing_error_t *err);
  * container's).  Once restored, the credentials again as the kernel shows
  * them, and the LSM label (`lsm_override`: --lsm-profile TYPE:NAME). */
 int criu_verify_images (const oci_config *config, int images_fd, casing_error_t *err);
-int criu_verify_placement (const oci_config *config, const char *cgroups, pid_t root_task, casing_error_t *err);
+int criu_verify_placement (const oci_config *config, const char *cgroups, pid_t criu, pid_t root_task,
+                           casing_error_t *err);
 int criu_verify_creds (const oci_config *config, const char *lsm_override, pid_t root_task, casing_error_t *err);
+/* criu_verify_mounts.c: at post-restore, every mount the restored task
+ * sees is a filesystem made for the container (proc, sysfs, tmpfs,
+ * devpts, mqueue; cgroup read-only) or a part of a host filesystem the
+ * runtime would bind there itself (the rootfs, the config's sources,
+ * /dev/null and devices, the container's cgroup directories). */
+struct criu_mount_check
+{
+  const oci_config *config;
+  const char *rootfs;
+  const char *bundle;
+  char **cgroup_dirs; /* NULL-terminated host paths */
+};
+int criu_verify_mounts (const struct criu_mount_check *c, pid_t root_task, casing_error_t *err);
+/* The host directories of the cgroups in a /proc/PID/cgroup text
+ * (NULL-terminated, malloc'd strings). */
+char **criu_cgroup_dirs (const char *proc_cgroup);
 /* no_new_privs and seccomp as `create` would apply them. */
 int criu_confinement (const oci_config *config, bool *nnp, bool *seccomp, casing_error_t *err);
 /* /proc/PID/cgroup of `pid` (malloc'd), for criu_verify_placement. */

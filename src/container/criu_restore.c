@@ -52,6 +52,7 @@ struct restore_job
   int console_sock;
   int console_master;
   char *cgroups;     /* /proc/PID/cgroup of criu, in the container's cgroups */
+  char **cgroup_dirs; /* their host directories */
   char *lsm_profile; /* TYPE:NAME criu gives the tasks */
   pid_t pid;         /* the restored root task, once criu told us */
 };
@@ -237,6 +238,7 @@ start_criu (struct restore_job *j, casing_error_t *err)
   j->cgroups = criu_proc_cgroup (j->swrk.pid, err);
   if (j->cgroups == NULL)
     return -1;
+  j->cgroup_dirs = criu_cgroup_dirs (j->cgroups);
   /* "ignore": criu leaves the tasks where it is, which is where they go. */
   if (j->opts.cg_mode == CRIU_CG_IGNORE)
     return 0;
@@ -298,6 +300,19 @@ deliver_console (struct restore_job *j, int fd, casing_error_t *err)
   return r;
 }
 
+/* Namespaces, cgroups and mounts, before anything of the images runs. */
+static int
+verify_placement (struct restore_job *j, pid_t pid, casing_error_t *err)
+{
+  struct criu_mount_check mc = {
+    .config = j->config, .rootfs = j->rootfs, .bundle = j->bundle, .cgroup_dirs = j->cgroup_dirs,
+  };
+
+  if (criu_verify_placement (j->config, j->cgroups, j->swrk.pid, pid, err) < 0)
+    return -1;
+  return criu_verify_mounts (&mc, pid, err);
+}
+
 static int
 notified (void *data, const char *script, pid_t pid, int fd, casing_error_t *err)
 {
@@ -314,7 +329,7 @@ notified (void *data, const char *script, pid_t pid, int fd, casing_error_t *err
   /* The tasks are restored and still stopped: nothing runs before they
    * are checked against the config. */
   if (strcmp (script, "post-restore") == 0)
-    return record_pid (j, pid, err) < 0 ? -1 : criu_verify_placement (j->config, j->cgroups, pid, err);
+    return record_pid (j, pid, err) < 0 ? -1 : verify_placement (j, pid, err);
   return 0;
 }
 
@@ -439,6 +454,9 @@ job_free (struct restore_job *j)
   free (j->rootfs);
   free (j->criu);
   free (j->cgroups);
+  for (char **d = j->cgroup_dirs; d && *d; d++)
+    free (*d);
+  free (j->cgroup_dirs);
   free (j->lsm_profile);
 }
 

@@ -43,6 +43,7 @@ struct expected
   const char *apparmor; /* profile the tasks must be in, or NULL */
   const char *selinux;  /* label, or NULL */
   const char *cgroups;  /* /proc/PID/cgroup of criu, placed in the container's */
+  int criu_ns;          /* /proc/CRIU/ns of criu, whose mount namespace is its own */
   bool creds;           /* check the credentials, else the namespaces and cgroups */
 };
 
@@ -63,7 +64,8 @@ ns_ino (int dirfd, const char *name, struct stat *st, casing_error_t *err)
 }
 
 static int
-check_one_ns (const oci_namespace *ns, const char *f, int task_ns, int own_ns, pid_t pid, casing_error_t *err)
+check_one_ns (const oci_namespace *ns, const char *f, int task_ns, int own_ns, int criu_ns, pid_t pid,
+              casing_error_t *err)
 {
   struct stat t, o;
 
@@ -85,6 +87,12 @@ check_one_ns (const oci_namespace *ns, const char *f, int task_ns, int own_ns, p
   if (t.st_dev == o.st_dev && t.st_ino == o.st_ino)
     return casing_error_set (err, EPERM, "restored process %d shares the runtime's %s namespace, "
                              "where the config asks for a new one", (int) pid, ns->type);
+  /* criu's mount namespace is a copy of the host's: not the container's. */
+  if (criu_ns >= 0 && ns_ino (criu_ns, f, &o, err) < 0)
+    return -1;
+  if (criu_ns >= 0 && t.st_dev == o.st_dev && t.st_ino == o.st_ino)
+    return casing_error_set (err, EPERM, "restored process %d shares criu's %s namespace, where the "
+                             "config asks for a new one", (int) pid, ns->type);
   return 0;
 }
 
@@ -102,7 +110,7 @@ check_namespaces (const struct expected *e, pid_t pid, int own_ns, casing_error_
   for (size_t i = 0; l && i < l->namespaces_len; i++)
     for (size_t k = 0; k < sizeof ns_names / sizeof ns_names[0]; k++)
       if (strcmp (l->namespaces[i].type, ns_names[k].type) == 0
-          && check_one_ns (&l->namespaces[i], ns_names[k].proc, task_ns, own_ns, pid, err) < 0)
+          && check_one_ns (&l->namespaces[i], ns_names[k].proc, task_ns, own_ns, e->criu_ns, pid, err) < 0)
         return -1;
   return 0;
 }
@@ -372,13 +380,19 @@ walk_tree (struct expected *e, pid_t root_task, casing_error_t *err)
 }
 
 int
-criu_verify_placement (const oci_config *config, const char *cgroups, pid_t root_task, casing_error_t *err)
+criu_verify_placement (const oci_config *config, const char *cgroups, pid_t criu, pid_t root_task,
+                       casing_error_t *err)
 {
+  cleanup_free char *dir = NULL;
+  cleanup_close int criu_ns = -1;
   struct expected e;
 
-  if (expected_from_config (config, NULL, &e, err) < 0)
+  xasprintf (&dir, "%d/ns", (int) criu);
+  criu_ns = procfs_open_verified (dir, O_PATH | O_DIRECTORY, err);
+  if (criu_ns < 0 || expected_from_config (config, NULL, &e, err) < 0)
     return casing_error_prefix (err, "check the restored container");
   e.cgroups = cgroups;
+  e.criu_ns = criu_ns;
   if (walk_tree (&e, root_task, err) < 0)
     return casing_error_prefix (err, "the checkpoint is refused");
   return 0;
@@ -392,6 +406,7 @@ criu_verify_creds (const oci_config *config, const char *lsm_override, pid_t roo
   if (expected_from_config (config, lsm_override, &e, err) < 0)
     return casing_error_prefix (err, "check the restored container");
   e.creds = true;
+  e.criu_ns = -1;
   if (walk_tree (&e, root_task, err) < 0)
     return casing_error_prefix (err, "the restored container is refused");
   return 0;

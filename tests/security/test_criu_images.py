@@ -147,3 +147,45 @@ def test_images_with_more_capabilities(casing, bundle, tmpdir_path):
     assert rc != 0 and "capabilities the config does not give" in err
     nothing_left(casing, cid, marker)
     assert marked_processes(marker) == {}
+
+
+def test_images_binding_a_host_directory(casing, bundle, tmpdir_path):
+    """Images whose mount tree binds a host directory the restoring config
+    does not give (here one the first container had from the engine's
+    NOTIFY_SOCKET, recorded in the images by its host path): criu binds it
+    again unless the restore refuses, and the process reads a host file."""
+    marker = "attack-%s" % os.urandom(4).hex()
+    secret = os.urandom(8).hex()
+    hostdir = os.path.join(tmpdir_path, "hostdir")
+    os.makedirs(hostdir)
+    with open(os.path.join(hostdir, "secret"), "w") as f:
+        f.write(secret)
+    bundle.set_args("sh", "-c", "while [ ! -e /go ]; do sleep 0.1; done; cat %s/secret > /report 2>&1; "
+                    "while true; do sleep 1; done # %s" % (hostdir, marker)).save()
+    cid = unique_id("atk")
+    out = os.path.join(tmpdir_path, cid + ".out")
+    with open(out, "a") as f:
+        p = subprocess.run(casing.argv("run", "-d", "--bundle", bundle.path, cid), stdin=subprocess.DEVNULL,
+                           stdout=f, stderr=f, env=dict(os.environ, NOTIFY_SOCKET=hostdir))
+    casing.created.add(cid)
+    assert p.returncode == 0, open(out).read()
+    assert casing.ok("exec", cid, "cat", hostdir + "/secret").stdout == secret
+    images = os.path.join(tmpdir_path, "images")
+    casing.ok("checkpoint", "--image-path", images, cid, timeout=300)
+
+    env = {k: v for k, v in os.environ.items() if k != "NOTIFY_SOCKET"}
+    open(os.path.join(bundle.rootfs, "go"), "w").close()
+    log = os.path.join(tmpdir_path, "restore.log")
+    with open(out, "a") as f:
+        p = subprocess.run(casing.argv("restore", "-d", "--bundle", bundle.path, "--image-path", images, cid,
+                                       global_args=("--log", log, "--debug")),
+                           stdin=subprocess.DEVNULL, stdout=f, stderr=f, env=env, timeout=300)
+    err = open(log).read() if os.path.exists(log) else ""
+    report = os.path.join(bundle.rootfs, "report")
+    wait_for(lambda: os.path.exists(report) and os.path.getsize(report) > 0, timeout=3)
+    print("restore rc=%d: %s; report: %r" % (p.returncode, err.strip(),
+                                             open(report).read() if os.path.exists(report) else None))
+    assert not (os.path.exists(report) and secret in open(report).read()), "a host file was read"
+    assert p.returncode != 0 and "restored mount" in err
+    nothing_left(casing, cid, marker)
+    assert marked_processes(marker) == {}
