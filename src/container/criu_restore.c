@@ -415,23 +415,34 @@ reap (pid_t pid)
     ;
 }
 
+/* What could not be undone is worth a warning: it is left on the host. */
+static void
+warn_of (struct restore_job *j, casing_error_t *e)
+{
+  if (*e && j->warn)
+    j->warn ((*e)->msg);
+  casing_error_release (e);
+}
+
 /* criu kills what it restored when it fails; a failure after it is done
  * (hooks, pid file) leaves the tree running: kill it through the cgroup,
  * which holds every task and criu too. */
 static void
 undo (struct restore_job *j)
 {
+  cleanup_casing_error casing_error_t e = NULL;
+
   if (j->swrk.pid > 0)
     kill (j->swrk.pid, SIGKILL);
   (void) criu_swrk_finish (&j->swrk);
   if (j->pid > 0 && j->h && container_pid_matches (j->pid, j->h->state->pid_start_time))
     kill (j->pid, SIGKILL);
-  if (j->cgroup)
-    (void) cgroup_manager_destroy (j->cgroup, NULL);
+  if (j->cgroup && cgroup_manager_destroy (j->cgroup, &e) < 0)
+    warn_of (j, &e);
   /* The root task was our child (rst_sibling). */
   reap (j->pid);
-  if (j->h)
-    (void) state_store_remove (j->h, NULL);
+  if (j->h && state_store_remove (j->h, &e) < 0)
+    warn_of (j, &e);
 }
 
 static void

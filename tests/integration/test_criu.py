@@ -660,3 +660,72 @@ def test_systemd_cgroup_driver(casing, bundle, tmpdir_path):
     casing.ok("delete", "--force", cid, global_args=("--systemd-cgroup",))
     assert wait_for(lambda: subprocess.run(["systemctl", "is-active", unit], capture_output=True,
                                            text=True).stdout.strip() != "active", timeout=30)
+
+
+def test_apparmor_profile_kept(casing, bundle, tmpdir_path):
+    """The AppArmor profile of the config is the restored process's (the
+    config's label is given to criu, whatever the images hold)."""
+    try:
+        enabled = open("/sys/module/apparmor/parameters/enabled").read().strip() == "Y"
+    except OSError:
+        enabled = False
+    if not enabled or shutil.which("apparmor_parser") is None:
+        pytest.skip("AppArmor is not enabled here")
+    profile = "casing-criu-%s" % os.urandom(3).hex()
+    path = os.path.join(tmpdir_path, profile)
+    with open(path, "w") as f:
+        f.write("profile %s flags=(attach_disconnected,mediate_deleted) {\n  file,\n  capability,\n  network,\n"
+                "  signal,\n  ptrace,\n  mount,\n  umount,\n  pivot_root,\n  deny /tmp/denied w,\n}\n" % profile)
+    subprocess.run(["apparmor_parser", "-r", "-W", path], check=True)
+    try:
+        bundle.config["process"]["apparmorProfile"] = profile
+        bundle.set_args("sh", "-c", "i=0; while true; do i=$((i+1)); echo $i > /tmp/counter; "
+                        "touch /tmp/denied 2>/dev/null && echo wrote >> /tmp/aa || echo denied >> /tmp/aa; "
+                        "sleep 0.2; done").save()
+        cid = unique_id("cr")
+        pid = run_detached(casing, bundle, cid)
+        assert open("/proc/%d/attr/current" % pid).read().startswith(profile)
+        counter = os.path.join(bundle.rootfs, "tmp", "counter")
+        assert wait_for(lambda: read_int(counter) >= 3, timeout=60)
+        images = os.path.join(tmpdir_path, "images")
+        casing.ok("checkpoint", "--image-path", images, cid, timeout=300)
+        stopped_at = read_int(counter)
+        restore(casing, bundle, cid, images)
+        pid = casing.state(cid)["pid"]
+        assert open("/proc/%d/attr/current" % pid).read().strip() == profile + " (enforce)"
+        assert wait_for(lambda: read_int(counter) > stopped_at + 2, timeout=60)
+        assert set(open(os.path.join(bundle.rootfs, "tmp", "aa")).read().split()) == {"denied"}
+        casing.ok("delete", "--force", cid)
+    finally:
+        subprocess.run(["apparmor_parser", "-R", path])
+
+
+def root_propagation(pid):
+    """The optional fields (shared:N, master:N) of the container's "/"."""
+    for l in open("/proc/%d/mountinfo" % pid):
+        f = l.split()
+        if f[4] == "/":
+            return sorted(x.split(":")[0] for x in f[6:f.index("-")])
+    raise AssertionError("no root mount")
+
+
+@pytest.mark.parametrize("propagation", ["rslave", "rshared", "rprivate"])
+def test_rootfs_propagation(casing, bundle, tmpdir_path, propagation):
+    """linux.rootfsPropagation survives: a slave of the host's mounts stays
+    one (criu is told the masters are outside), shared stays shared."""
+    bundle.config["linux"]["rootfsPropagation"] = propagation
+    counter_bundle(bundle)
+    cid = unique_id("cr")
+    pid = run_detached(casing, bundle, cid)
+    before = root_propagation(pid)
+    assert {"rslave": "master", "rshared": "shared"}.get(propagation, "none") in before + ["none"], before
+    counter = os.path.join(bundle.rootfs, "tmp", "counter")
+    assert wait_for(lambda: read_int(counter) >= 3, timeout=60)
+    images = os.path.join(tmpdir_path, "images")
+    casing.ok("checkpoint", "--image-path", images, cid, timeout=300)
+    stopped_at = read_int(counter)
+    restore(casing, bundle, cid, images)
+    pid = casing.state(cid)["pid"]
+    assert root_propagation(pid) == before, (propagation, before)
+    assert wait_for(lambda: read_int(counter) > stopped_at, timeout=60)
+    casing.ok("delete", "--force", cid)
