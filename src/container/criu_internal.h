@@ -37,6 +37,26 @@ void criu_opts_common (struct criu_opts *o, const struct criu_common_options *c,
  * /etc/criu/casing.conf when it exists, else NULL. */
 const char *criu_config_file (const oci_config *config);
 
+/* criu_mountinfo.c */
+struct minfo
+{
+  unsigned major, minor;
+  char *root;     /* path in the filesystem (field 4) */
+  char *target;   /* mountpoint (field 5), in the reader's root */
+  char *fstype;
+  bool ro;
+};
+
+struct mlist
+{
+  struct minfo *v;
+  size_t n;
+};
+
+/* Parse the procfs file `procpath` ("PID/mountinfo", "self/mountinfo"). */
+int criu_mountinfo_of (const char *procpath, struct mlist *l, casing_error_t *err);
+void criu_mountinfo_free (struct mlist *l);
+
 /* criu_images.c */
 struct criu_dirs
 {

@@ -59,78 +59,9 @@ normalize (const char *path)
   return out;
 }
 
-/* mountinfo escapes space, tab, newline and backslash as \ooo. */
-static void
-unescape (char *s)
-{
-  char *w = s;
-  for (char *r = s; *r; r++)
-    {
-      if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' && r[3] >= '0'
-          && r[3] <= '7')
-        {
-          *w++ = (char) ((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
-          r += 3;
-        }
-      else
-        *w++ = *r;
-    }
-  *w = '\0';
-}
-
-struct mount_point
-{
-  char *root;   /* field 4: what of its filesystem the mount shows */
-  char *target; /* field 5, in the container's root */
-};
-
-struct mount_table
-{
-  struct mount_point *v;
-  size_t n;
-};
-
-static void
-table_free (struct mount_table *t)
-{
-  for (size_t i = 0; i < t->n; i++)
-    {
-      free (t->v[i].root);
-      free (t->v[i].target);
-    }
-  free (t->v);
-}
-
-static int
-table_load (pid_t pid, struct mount_table *t, casing_error_t *err)
-{
-  cleanup_free char *path = NULL, *text = NULL;
-  cleanup_close int fd = -1;
-  char *save = NULL;
-  size_t len;
-
-  xasprintf (&path, "%d/mountinfo", (int) pid);
-  fd = procfs_open_verified (path, O_RDONLY, err);
-  if (fd < 0 || read_all_fd (fd, path, &text, &len, err) < 0)
-    return -1;
-  for (char *l = strtok_r (text, "\n", &save); l; l = strtok_r (NULL, "\n", &save))
-    {
-      char root[4096], target[4096];
-      if (sscanf (l, "%*d %*d %*s %4095s %4095s", root, target) != 2)
-        continue;
-      unescape (root);
-      unescape (target);
-      t->v = xrealloc (t->v, (t->n + 1) * sizeof *t->v);
-      t->v[t->n].root = xstrdup (root);
-      t->v[t->n].target = xstrdup (target);
-      t->n++;
-    }
-  return 0;
-}
-
 /* The mount at `target` (the last one: it is what the path shows). */
-static const struct mount_point *
-table_find (const struct mount_table *t, const char *target)
+static const struct minfo *
+table_find (const struct mlist *t, const char *target)
 {
   for (size_t i = t->n; i > 0; i--)
     if (strcmp (t->v[i - 1].target, target) == 0)
@@ -155,10 +86,10 @@ is_bind (const oci_mount *m)
 
 /* Dump: key and value are the destination (the name in the images). */
 static void
-add_if_mounted (struct criu_opts *o, const struct mount_table *t, const char *dest, bool file_only)
+add_if_mounted (struct criu_opts *o, const struct mlist *t, const char *dest, bool file_only)
 {
   cleanup_free char *d = normalize (dest);
-  const struct mount_point *mp = table_find (t, d);
+  const struct minfo *mp = table_find (t, d);
 
   /* A bound file shows a part of its filesystem; a directory masked with
    * a tmpfs is the container's own and CRIU dumps it. */
@@ -171,11 +102,13 @@ int
 criu_mounts_dump (const oci_config *c, pid_t pid, struct criu_opts *o, casing_error_t *err)
 {
   const oci_linux *l = c->linux_;
-  struct mount_table t = { 0 };
+  cleanup_free char *path = NULL;
+  struct mlist t = { 0 };
 
-  if (table_load (pid, &t, err) < 0)
+  xasprintf (&path, "%d/mountinfo", (int) pid);
+  if (criu_mountinfo_of (path, &t, err) < 0)
     {
-      table_free (&t);
+      criu_mountinfo_free (&t);
       return casing_error_prefix (err, "the container's mounts");
     }
   for (size_t i = 0; i < c->mounts_len; i++)
@@ -188,7 +121,7 @@ criu_mounts_dump (const oci_config *c, pid_t pid, struct criu_opts *o, casing_er
   for (size_t i = 0; l && i < l->devices_len; i++)
     if (l->devices[i].path)
       add_if_mounted (o, &t, l->devices[i].path, true);
-  table_free (&t);
+  criu_mountinfo_free (&t);
   return 0;
 }
 

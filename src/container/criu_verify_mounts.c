@@ -18,6 +18,7 @@
  *    (CAP_SYS_ADMIN). */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,120 +34,12 @@
 
 #define CAP_SYS_ADMIN_BIT 21
 
-struct minfo
-{
-  unsigned major, minor;
-  char *root;     /* path in the filesystem */
-  char *target;   /* mountpoint */
-  char *fstype;
-  bool ro;
-};
-
-struct mlist
-{
-  struct minfo *v;
-  size_t n;
-};
-
 /* A part of a host filesystem: device and path in it. */
 struct source
 {
   dev_t dev;
   char *fsroot;
 };
-
-static void
-unescape (char *s)
-{
-  char *w = s;
-  for (char *r = s; *r; r++)
-    {
-      if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' && r[3] >= '0' && r[3] <= '7')
-        {
-          *w++ = (char) ((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
-          r += 3;
-        }
-      else
-        *w++ = *r;
-    }
-  *w = '\0';
-}
-
-static bool
-opts_have (const char *opts, const char *o)
-{
-  size_t n = strlen (o);
-  for (const char *p = opts; *p;)
-    {
-      size_t len = strcspn (p, ",");
-      if (len == n && strncmp (p, o, n) == 0)
-        return true;
-      p += len + (p[len] == ',');
-    }
-  return false;
-}
-
-static int
-parse_line (char *l, struct minfo *m)
-{
-  char root[4096], target[4096], opts[1024], fstype[128];
-  const char *sep = strstr (l, " - ");
-
-  if (sep == NULL || sscanf (l, "%*d %*d %u:%u %4095s %4095s %1023s", &m->major, &m->minor, root, target, opts) != 5
-      || sscanf (sep + 3, "%127s", fstype) != 1)
-    return -1;
-  unescape (root);
-  unescape (target);
-  m->root = xstrdup (root);
-  m->target = xstrdup (target);
-  m->fstype = xstrdup (fstype);
-  m->ro = opts_have (opts, "ro");
-  return 0;
-}
-
-static void
-mlist_free (struct mlist *l)
-{
-  for (size_t i = 0; i < l->n; i++)
-    {
-      free (l->v[i].root);
-      free (l->v[i].target);
-      free (l->v[i].fstype);
-    }
-  free (l->v);
-  l->v = NULL;
-  l->n = 0;
-}
-
-static int
-mlist_parse (char *text, struct mlist *l)
-{
-  char *save = NULL;
-
-  for (char *line = strtok_r (text, "\n", &save); line; line = strtok_r (NULL, "\n", &save))
-    {
-      struct minfo m = { 0 };
-      if (parse_line (line, &m) < 0)
-        return -1;
-      l->v = xrealloc (l->v, (l->n + 1) * sizeof *l->v);
-      l->v[l->n++] = m;
-    }
-  return 0;
-}
-
-static int
-mlist_of (const char *procpath, struct mlist *l, casing_error_t *err)
-{
-  cleanup_close int fd = procfs_open_verified (procpath, O_RDONLY, err);
-  cleanup_free char *text = NULL;
-  size_t len;
-
-  if (fd < 0 || read_all_fd (fd, procpath, &text, &len, err) < 0)
-    return -1;
-  if (mlist_parse (text, l) < 0)
-    return casing_error_set (err, EINVAL, "/proc/%s: unexpected line", procpath);
-  return 0;
-}
 
 static bool
 path_within (const char *path, const char *top)
@@ -160,13 +53,15 @@ path_within (const char *path, const char *top)
 /* The host mount holding `path` (the deepest mountpoint above it on the
  * same device), and so the path of `path` in its filesystem. */
 static void
-add_source (struct source **v, size_t *n, const struct mlist *host, const char *path)
+add_source (struct source **v, size_t *n, const struct mlist *host, const char *given)
 {
   const struct minfo *best = NULL;
+  char path[PATH_MAX];
   struct stat st;
   char *fsroot;
 
-  if (path == NULL || path[0] != '/' || stat (path, &st) < 0)
+  /* Compared with mountpoints: the path without symlinks. */
+  if (given == NULL || given[0] != '/' || realpath (given, path) == NULL || stat (path, &st) < 0)
     return;
   /* A block device the config mounts: its filesystem, whole. */
   if (S_ISBLK (st.st_mode))
@@ -316,9 +211,9 @@ criu_verify_mounts (const struct criu_mount_check *c, pid_t root_task, casing_er
   int r;
 
   xasprintf (&path, "%d/mountinfo", (int) root_task);
-  r = mlist_of ("self/mountinfo", &host, err);
+  r = criu_mountinfo_of ("self/mountinfo", &host, err);
   if (r == 0)
-    r = mlist_of (path, &task, err);
+    r = criu_mountinfo_of (path, &task, err);
   if (r == 0)
     {
       allowed_sources (c, &host, &v, &n);
@@ -327,7 +222,7 @@ criu_verify_mounts (const struct criu_mount_check *c, pid_t root_task, casing_er
   for (size_t i = 0; i < n; i++)
     free (v[i].fsroot);
   free (v);
-  mlist_free (&host);
-  mlist_free (&task);
+  criu_mountinfo_free (&host);
+  criu_mountinfo_free (&task);
   return r < 0 ? casing_error_prefix (err, "the checkpoint is refused") : 0;
 }
