@@ -21,12 +21,12 @@ cmd_features (struct global_options *g, int argc, char **argv, casing_error_t *e
                                "Print the OCI features JSON describing what this build of casing supports.",
                                argc, argv, &first, err);
 
-  (void) g;
   if (r != 0)
     return r < 0 ? -1 : 0;
   if (first < argc)
     return casing_error_set (err, 0, "features: unexpected argument `%s`", argv[first]);
   f = features_build ();
+  features_add_checkpoint (f, g->criu);
   json = oci_features_generate (f, true, &msg);
   oci_features_free (f);
   if (json == NULL)

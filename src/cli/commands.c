@@ -21,5 +21,7 @@ const struct command casing_commands[] = {
   { "pause", cmd_pause, "suspend every process of a container", false },
   { "resume", cmd_resume, "resume a paused container", false },
   { "events", cmd_events, "print resource statistics and OOM events of a container", false },
+  { "checkpoint", cmd_checkpoint, "save a running container to disk with CRIU", false },
+  { "restore", cmd_restore, "make a container again from a checkpoint", true },
   { NULL, NULL, NULL, false },
 };

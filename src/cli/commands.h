@@ -19,6 +19,7 @@ struct global_options
   bool systemd_cgroup;
   bool no_cgroup;       /* --cgroup-manager disabled */
   bool rootless;
+  const char *criu;     /* --criu PATH, for checkpoint and restore */
 };
 
 /* Every subcommand: argv[0] is the command name, options follow. Returns the
@@ -54,5 +55,7 @@ int cmd_update (struct global_options *g, int argc, char **argv, casing_error_t 
 int cmd_pause (struct global_options *g, int argc, char **argv, casing_error_t *err);
 int cmd_resume (struct global_options *g, int argc, char **argv, casing_error_t *err);
 int cmd_events (struct global_options *g, int argc, char **argv, casing_error_t *err);
+int cmd_checkpoint (struct global_options *g, int argc, char **argv, casing_error_t *err);
+int cmd_restore (struct global_options *g, int argc, char **argv, casing_error_t *err);
 
 #endif

@@ -41,7 +41,7 @@ static const struct cmd_option global_opts[] = {
   { "cgroup-manager", 0, CMD_OPT_VALUE, G_CGROUP_MANAGER, "cgroupfs|systemd|disabled",
     "cgroup driver (crun's option; disabled: no cgroup at all)" },
   { "rootless", 0, CMD_OPT_VALUE, G_ROOTLESS, "true|false|auto", "run without root privileges" },
-  { "criu", 0, CMD_OPT_VALUE, G_CRIU, "PATH", "accepted for runc compatibility; unused" },
+  { "criu", 0, CMD_OPT_VALUE, G_CRIU, "PATH", "criu for checkpoint and restore (default: criu in $PATH)" },
   { "trace", 0, CMD_OPT_VALUE, G_TRACE, "FILE",
     "append one JSON line per step (what, which process, when, how long) to FILE (also CASING_TRACE)" },
   { "help", 'h', CMD_OPT_FLAG, G_HELP, NULL, "show this help" },
@@ -98,6 +98,7 @@ global_option (void *data, int key, const char *value, casing_error_t *err)
         return cmd_flag_value (value, &g->rootless, err);
       return 0;
     case G_CRIU:
+      g->criu = value;
       return 0;
     case G_TRACE:
       p->trace = value;

@@ -9,6 +9,7 @@
 #include "confine/host.h"
 #include "confine/names.h"
 #include "container/container.h"
+#include "container/criu.h"
 #include "isolation/isolation.h"
 #include "runtime_features.h"
 #include "core/utils.h"
@@ -156,6 +157,18 @@ annotations (void)
   }
 #endif
   return m;
+}
+
+void
+features_add_checkpoint (oci_features *f, const char *criu_path)
+{
+  char *version = NULL;
+  bool works = criu_works (criu_path, &version);
+
+  oci_map_set (f->annotations, "run.casing.checkpoint.enabled", works ? "true" : "false");
+  if (version)
+    oci_map_set (f->annotations, "run.casing.criu.version", version);
+  free (version);
 }
 
 oci_features *

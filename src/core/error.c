@@ -83,3 +83,64 @@ casing_error_release (casing_error_t *err)
   free (*err);
   *err = NULL;
 }
+
+/* Wire format: int32 status, uint32 length, message bytes: a failure in a
+ * child reaches the user as the same readable message, not as an exit
+ * status. */
+int
+casing_error_write_to_fd (int fd, const casing_error_t err)
+{
+  int32_t status = err ? err->status : 0;
+  const char *msg = err && err->msg ? err->msg : "";
+  uint32_t len = strlen (msg);
+  char header[8];
+
+  memcpy (header, &status, 4);
+  memcpy (header + 4, &len, 4);
+  if (write_all (fd, header, sizeof header) < 0)
+    return -1;
+  return write_all (fd, msg, len);
+}
+
+static int
+read_exact (int fd, void *buf, size_t len)
+{
+  size_t done = 0;
+  while (done < len)
+    {
+      ssize_t r = read (fd, (char *) buf + done, len - done);
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r <= 0)
+        return r < 0 ? -1 : (int) done;
+      done += r;
+    }
+  return (int) done;
+}
+
+int
+casing_error_read_from_fd (int fd, casing_error_t *err)
+{
+  char header[8];
+  int32_t status;
+  uint32_t len;
+  char *msg;
+  int r = read_exact (fd, header, sizeof header);
+
+  if (r == 0)
+    return 0;
+  if (r != (int) sizeof header)
+    return casing_error_set (err, 0, "short read of an error from the container setup");
+  memcpy (&status, header, 4);
+  memcpy (&len, header + 4, 4);
+  if (len > (1u << 20))
+    return casing_error_set (err, 0, "invalid error record from the container setup");
+  msg = xmalloc0 (len + 1);
+  if (read_exact (fd, msg, len) != (int) len)
+    {
+      free (msg);
+      return casing_error_set (err, 0, "short read of an error from the container setup");
+    }
+  casing_error_take (err, status, msg);
+  return 1;
+}

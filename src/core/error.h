@@ -34,4 +34,10 @@ void casing_error_release (casing_error_t *err);
 static inline void cleanup_error (casing_error_t *e) { casing_error_release (e); }
 #define cleanup_casing_error __attribute__ ((cleanup (cleanup_error)))
 
+/* An error over a pipe from a child to its parent (criu_swrk.c: a failure
+ * before criu is executed), and back. */
+int casing_error_write_to_fd (int fd, const casing_error_t err);
+/* 0: EOF, nothing sent; 1: an error was received into *err; -1: bad record. */
+int casing_error_read_from_fd (int fd, casing_error_t *err);
+
 #endif

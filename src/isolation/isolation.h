@@ -157,6 +157,10 @@ int rootfs_finalize (struct rootfs_context *ctx, casing_error_t *err);
  * after rootfs_prepare).  No-op with a mount namespace. */
 int rootfs_release_host_mounts (const oci_config *config, const char *rootfs, casing_error_t *err);
 int personality_apply (const oci_config *config, casing_error_t *err);
+/* `restore`: the mountpoints of the bind mounts made in the rootfs (on
+ * the host, resolved inside it), where CRIU binds the volumes again. */
+int rootfs_make_bind_mountpoints (const oci_config *config, const char *rootfs, const char *bundle,
+                                  casing_error_t *err);
 
 /* What the mount code makes of mounts[].options (mount_options.c); the
  * validation reads it too. */

@@ -18,6 +18,7 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "selinux: needs SELinux enabled; runs in the SELinux VM")
     config.addinivalue_line("markers", "systemd: needs systemd as PID 1; runs in the VM booted with systemd")
     config.addinivalue_line("markers", "cgroup1_vm: needs v1 controllers the build host lacks (net_cls, net_prio, rdma); runs in the hybrid VM")
+    config.addinivalue_line("markers", "criu: needs a working criu (`criu check`); runs in the VM's 6.1 kernel, where criu 3.17 works")
     config.addinivalue_line("markers", "oldkernel: takes another path before Linux 6.14/6.15 (exec by name, /proc of a joined pid namespace); runs here and in the VM's 6.1 kernel")
 
 

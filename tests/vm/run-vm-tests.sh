@@ -5,7 +5,8 @@
 # throw-away guest (vm-run.sh), one after the other:
 #
 #   shell-v2        busybox init, pure cgroup v2, AppArmor, a 16 MB scratch
-#                   disk (io.max):        pytest -m "cgroup2 or apparmor"
+#                   disk (io.max), criu:  pytest -m "cgroup2 or apparmor or
+#                                         oldkernel or criu"
 #   systemd-v2      systemd as PID 1, pure cgroup v2:   pytest -m systemd
 #   systemd-hybrid  systemd as PID 1, v1 controllers + cgroup2 at unified:
 #                                         pytest -m "systemd or cgroup1_vm"
@@ -63,7 +64,7 @@ fi
 RXE="{ modprobe rdma_rxe && ip link add vmrdma0 type dummy && ip link set vmrdma0 up && rdma link add rxe0 type rxe netdev vmrdma0; } || echo '$ME: no rxe0 soft-RoCE device' >&2"
 # name | VM_INIT | VM_CGROUP | extra vm-run env | marker expression | setup
 GUESTS=(
-    "shell-v2|shell|v2|VM_DISK=${VM_DISK:-16}|cgroup2 or apparmor or oldkernel|modprobe virtio_blk 2>/dev/null; modprobe bfq 2>/dev/null; echo bfq > /sys/block/vda/queue/scheduler 2>/dev/null; $RXE"
+    "shell-v2|shell|v2|VM_DISK=${VM_DISK:-16}|cgroup2 or apparmor or oldkernel or criu|modprobe virtio_blk 2>/dev/null; modprobe bfq 2>/dev/null; echo bfq > /sys/block/vda/queue/scheduler 2>/dev/null; $RXE"
     "systemd-v2|systemd|v2||systemd|$RXE"
     "systemd-hybrid|systemd|hybrid||systemd or cgroup1_vm|$RXE"
     "shell-selinux|shell|v2|VM_LSM=selinux VM_SELINUX=permissive VM_SELINUX_POLICY=$CACHE/selinux/policy.svirt|selinux|"
