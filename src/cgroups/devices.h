@@ -38,6 +38,15 @@ int device_rules_build (const oci_device_cgroup *res, size_t n_res, const oci_de
 /* "c 1:3 rwm", "a *:* rwm". */
 void device_rule_format (const struct device_rule *r, char *buf, size_t len);
 
+/* cgroup v1: the writes that take a cgroup whose devices.list reads
+ * `current` to the end state of `rules` without a moment of deny-all (the
+ * new access first, then the removals; allow=true goes to devices.allow).
+ * 0 with the writes (maybe none, *writes malloc'd), or 1 when only writing
+ * every rule from deny-all can get there (the cgroup or the rules allow
+ * by default). */
+int device_rules_v1_plan (const char *current, const struct device_rule *rules, size_t n,
+                          struct device_rule **writes, size_t *n_writes);
+
 /* The program: evaluates the rules last to first, first hit decides,
  * default deny.  Returns the instruction count; *out is malloc'd. */
 size_t device_rules_to_bpf (const struct device_rule *rules, size_t n, struct bpf_insn **out);

@@ -36,3 +36,28 @@ def test_update_devices_keeps_linux_devices(casing, bundle):
     # and the defaults are still there
     r = casing.run("exec", cid, "sh", "-c", "head -c 1 /dev/zero | wc -c")
     assert r.stdout.strip() == "1", r
+
+
+def test_update_devices_never_denies_what_stays_allowed(casing, bundle):
+    """cgroup v1: `update` must not reset the rules to deny-all and allow
+    again, one write at a time: meanwhile the running container's opens of
+    /dev/null fail with EPERM.  Only the difference is written (the new
+    allows first, then the denies)."""
+    for s in ("bounding", "effective", "permitted"):
+        bundle.config["process"]["capabilities"][s].append("CAP_MKNOD")
+    bundle.config["linux"]["resources"]["devices"].append(
+        {"allow": True, "type": "c", "major": 243, "access": "rwm"})
+    # `true`, not `:`: a redirection failing on a special builtin ends sh.
+    bundle.set_args("sh", "-c", "mknod /dev/x243 c 243 0; "
+                    "while :; do true >/dev/null || echo DENIED >>/dev/shm/log; done").save()
+    cid = unique_id("cgdev")
+    rc, out = run_detached(casing, bundle, cid)
+    assert rc == 0, out
+    for i in range(40):
+        rules = [{"allow": i % 2 == 0, "type": "c", "major": 243, "access": "rw"}]
+        casing.ok("update", "--resources", "-", cid, input=json.dumps({"devices": rules}))
+        # each update really changed the rules
+        assert ("No such device or address" if i % 2 == 0 else "Operation not permitted") in probe(
+            casing, cid, "/dev/x243")
+    r = casing.run("exec", cid, "sh", "-c", "cat /dev/shm/log 2>/dev/null | wc -l")
+    assert r.stdout.strip() == "0", r

@@ -237,12 +237,146 @@ test_kernel (void)
   cgroup_host_free (&host);
 }
 
+/* The oracle for the v1 plan: the kernel's exception list in deny-by-default
+ * mode (an allow adds access bits to the exception of that exact key, a
+ * deny takes them away), as a small table of (type, major, minor) -> bits. */
+#define SIM_MAX 64
+struct v1_sim
+{
+  struct device_rule ex[SIM_MAX];
+  size_t n;
+};
+
+static void
+sim_write (struct v1_sim *s, const struct device_rule *r)
+{
+  size_t i;
+  if (r->type == 'a')
+    {
+      s->n = 0; /* deny "a": deny-all, no exception left */
+      return;
+    }
+  for (i = 0; i < s->n; i++)
+    if (s->ex[i].type == r->type && s->ex[i].major == r->major && s->ex[i].minor == r->minor)
+      break;
+  if (i == s->n && r->allow && s->n < SIM_MAX)
+    s->ex[s->n++] = (struct device_rule){ true, r->type, r->major, r->minor, 0 };
+  if (i < s->n)
+    s->ex[i].access = r->allow ? s->ex[i].access | r->access : s->ex[i].access & ~r->access;
+}
+
+static unsigned
+sim_access (const struct v1_sim *s, char type, int64_t major, int64_t minor)
+{
+  for (size_t i = 0; i < s->n; i++)
+    if (s->ex[i].type == type && s->ex[i].major == major && s->ex[i].minor == minor)
+      return s->ex[i].access;
+  return 0;
+}
+
+static void
+sim_list (const struct v1_sim *s, char *buf, size_t len)
+{
+  size_t off = 0;
+  buf[0] = '\0';
+  for (size_t i = 0; i < s->n; i++)
+    if (s->ex[i].access && off < len)
+      {
+        char line[64];
+        device_rule_format (&s->ex[i], line, sizeof line);
+        off += snprintf (buf + off, len - off, "%s\n", line);
+      }
+}
+
+/* From the cgroup `before` (its rules), the plan for `after` must end where
+ * writing `after` whole ends, and at no write take away an access both
+ * allow. */
+static void
+check_plan (const struct device_rule *before, size_t nb, const struct device_rule *after, size_t na)
+{
+  struct v1_sim start = { .n = 0 }, full, step;
+  struct device_rule *plan = NULL;
+  size_t n_plan = 0;
+  char list[4096];
+
+  for (size_t i = 0; i < nb; i++)
+    sim_write (&start, &before[i]);
+  sim_list (&start, list, sizeof list);
+  full = start;
+  for (size_t i = 0; i < na; i++)
+    sim_write (&full, &after[i]);
+  CHECK (device_rules_v1_plan (list, after, na, &plan, &n_plan) == 0);
+  step = start;
+  for (size_t i = 0; i < n_plan; i++)
+    {
+      CHECK (plan[i].type != 'a');
+      sim_write (&step, &plan[i]);
+      for (size_t k = 0; k < start.n; k++)
+        {
+          const struct device_rule *e = &start.ex[k];
+          unsigned both = e->access & sim_access (&full, e->type, e->major, e->minor);
+          CHECK ((sim_access (&step, e->type, e->major, e->minor) & both) == both);
+        }
+    }
+  for (size_t k = 0; k < full.n; k++)
+    CHECK (sim_access (&step, full.ex[k].type, full.ex[k].major, full.ex[k].minor) == full.ex[k].access);
+  for (size_t k = 0; k < step.n; k++)
+    CHECK (sim_access (&full, step.ex[k].type, step.ex[k].major, step.ex[k].minor) == step.ex[k].access);
+  free (plan);
+}
+
+static void
+test_v1_plan (void)
+{
+  struct device_rule *plan = NULL;
+  size_t n_plan = 0;
+  struct device_rule *defaults = NULL, *more = NULL;
+  size_t n_defaults = 0, n_more = 0;
+  casing_error_t err = NULL;
+  oci_device_cgroup extra[2] = { { .allow = true, .type = (char *) "c", .major = 243, .has_major = true,
+                                   .access = (char *) "rw" },
+                                 { .allow = false, .type = (char *) "c", .major = 1, .minor = 3, .has_major = true,
+                                   .has_minor = true, .access = (char *) "w" } };
+
+  CHECK (device_rules_build (NULL, 0, NULL, 0, &defaults, &n_defaults, &err) == 0);
+  CHECK (device_rules_build (extra, 2, NULL, 0, &more, &n_more, &err) == 0);
+  check_plan (defaults, n_defaults, more, n_more);
+  check_plan (more, n_more, defaults, n_defaults);
+  check_plan (defaults, n_defaults, defaults, n_defaults);
+
+  /* The same rules again: nothing to write. */
+  {
+    struct v1_sim s = { .n = 0 };
+    char list[4096];
+    for (size_t i = 0; i < n_defaults; i++)
+      sim_write (&s, &defaults[i]);
+    sim_list (&s, list, sizeof list);
+    CHECK (device_rules_v1_plan (list, defaults, n_defaults, &plan, &n_plan) == 0);
+    CHECK (n_plan == 0);
+    free (plan);
+  }
+  /* A cgroup allowing by default, or rules that switch to allow ("a"
+   * later on, --privileged): only the whole rules get there. */
+  CHECK (device_rules_v1_plan ("a *:* rwm\n", defaults, n_defaults, &plan, &n_plan) == 1);
+  free (plan);
+  {
+    struct device_rule all[] = { { false, 'a', -1, -1, DEVICE_ACC_ALL }, { true, 'a', -1, -1, DEVICE_ACC_ALL } };
+    CHECK (device_rules_v1_plan ("c 1:3 rwm\n", all, 2, &plan, &n_plan) == 1);
+    free (plan);
+  }
+  CHECK (device_rules_v1_plan ("c 1:x rwm\n", defaults, n_defaults, &plan, &n_plan) == 1);
+  free (plan);
+  free (defaults);
+  free (more);
+}
+
 int
 main (void)
 {
   UNIT_RUN (test_defaults ());
   UNIT_RUN (test_config_rules ());
   UNIT_RUN (test_later_rule_wins ());
+  UNIT_RUN (test_v1_plan ());
   UNIT_RUN (test_kernel ());
   free (prog);
   return unit_done ("test_cgroups_devices");
