@@ -8,55 +8,45 @@
 #include <unistd.h>
 
 #include "cmd_container.h"
+#include "cmd_criu_options.h"
 #include "cmd_options.h"
 #include "container/criu.h"
 #include "core/utils.h"
 
 enum checkpoint_key
 {
-  K_IMAGE_PATH = 1,
-  K_WORK_PATH,
-  K_PARENT_PATH,
+  K_PARENT_PATH = 1,
   K_LEAVE_RUNNING,
-  K_TCP_ESTABLISHED,
   K_TCP_SKIP_IN_FLIGHT,
-  K_LINK_REMAP,
-  K_EXT_UNIX_SK,
-  K_SHELL_JOB,
-  K_LAZY_PAGES,
   K_STATUS_FD,
   K_PAGE_SERVER,
-  K_FILE_LOCKS,
   K_PRE_DUMP,
-  K_CGROUPS_MODE,
-  K_EMPTY_NS,
-  K_AUTO_DEDUP,
   K_HELP,
 };
 
 static const struct cmd_option checkpoint_opts[] = {
-  { "image-path", 0, CMD_OPT_VALUE, K_IMAGE_PATH, "DIR", "where the images go (default: ./checkpoint)" },
-  { "work-path", 0, CMD_OPT_VALUE, K_WORK_PATH, "DIR", "where criu writes dump.log (default: the image path)" },
+  { "image-path", 0, CMD_OPT_VALUE, CRIU_K_IMAGE_PATH, "DIR", "where the images go (default: ./checkpoint)" },
+  { "work-path", 0, CMD_OPT_VALUE, CRIU_K_WORK_PATH, "DIR", "where criu writes dump.log (default: the image path)" },
   { "parent-path", 0, CMD_OPT_VALUE, K_PARENT_PATH, "DIR",
     "images of a previous pre-dump, relative to the image path: only changed pages are dumped" },
   { "leave-running", 0, CMD_OPT_FLAG, K_LEAVE_RUNNING, NULL, "keep the container running after the dump" },
   { "pre-dump", 0, CMD_OPT_FLAG, K_PRE_DUMP, NULL,
     "dump the memory only and keep the container running (iterative migration)" },
-  { "tcp-established", 0, CMD_OPT_FLAG, K_TCP_ESTABLISHED, NULL, "dump established TCP connections" },
+  { "tcp-established", 0, CMD_OPT_FLAG, CRIU_K_TCP_ESTABLISHED, NULL, "dump established TCP connections" },
   { "tcp-skip-in-flight", 0, CMD_OPT_FLAG, K_TCP_SKIP_IN_FLIGHT, NULL, "skip TCP connections being set up" },
-  { "link-remap", 0, CMD_OPT_FLAG, K_LINK_REMAP, NULL, "link unlinked open files back where possible" },
-  { "ext-unix-sk", 0, CMD_OPT_FLAG, K_EXT_UNIX_SK, NULL, "allow unix sockets connected outside the container" },
-  { "shell-job", 0, CMD_OPT_FLAG, K_SHELL_JOB, NULL, "allow a session and terminal from outside (shell jobs)" },
-  { "file-locks", 0, CMD_OPT_FLAG, K_FILE_LOCKS, NULL, "dump file locks" },
-  { "lazy-pages", 0, CMD_OPT_FLAG, K_LAZY_PAGES, NULL,
+  { "link-remap", 0, CMD_OPT_FLAG, CRIU_K_LINK_REMAP, NULL, "link unlinked open files back where possible" },
+  { "ext-unix-sk", 0, CMD_OPT_FLAG, CRIU_K_EXT_UNIX_SK, NULL, "allow unix sockets connected outside the container" },
+  { "shell-job", 0, CMD_OPT_FLAG, CRIU_K_SHELL_JOB, NULL, "allow a session and terminal from outside (shell jobs)" },
+  { "file-locks", 0, CMD_OPT_FLAG, CRIU_K_FILE_LOCKS, NULL, "dump file locks" },
+  { "lazy-pages", 0, CMD_OPT_FLAG, CRIU_K_LAZY_PAGES, NULL,
     "leave the memory to a page server, served on demand at restore (userfaultfd)" },
   { "page-server", 0, CMD_OPT_VALUE, K_PAGE_SERVER, "ADDRESS:PORT",
     "send the memory to a criu page server instead of the image path" },
   { "status-fd", 0, CMD_OPT_VALUE, K_STATUS_FD, "FD", "criu writes a 0 byte there once lazy pages can be served" },
-  { "manage-cgroups-mode", 0, CMD_OPT_VALUE, K_CGROUPS_MODE, "MODE",
+  { "manage-cgroups-mode", 0, CMD_OPT_VALUE, CRIU_K_CGROUPS_MODE, "MODE",
     "cgroups in the images: soft (default), full, strict or ignore" },
-  { "empty-ns", 0, CMD_OPT_VALUE, K_EMPTY_NS, "NS", "restore namespace NS (network) empty" },
-  { "auto-dedup", 0, CMD_OPT_FLAG, K_AUTO_DEDUP, NULL, "free the parent's pages that this dump replaces" },
+  { "empty-ns", 0, CMD_OPT_VALUE, CRIU_K_EMPTY_NS, "NS", "restore namespace NS (network) empty" },
+  { "auto-dedup", 0, CMD_OPT_FLAG, CRIU_K_AUTO_DEDUP, NULL, "free the parent's pages that this dump replaces" },
   { "help", 'h', CMD_OPT_FLAG, K_HELP, NULL, "show this help" },
   { NULL, 0, 0, 0, NULL, NULL },
 };
@@ -68,65 +58,33 @@ struct checkpoint_cmd
 };
 
 static int
-flag (const char *value, bool *out, casing_error_t *err)
-{
-  return cmd_flag_value (value, out, err);
-}
-
-static int
 checkpoint_option (void *data, int key, const char *value, casing_error_t *err)
 {
   struct checkpoint_cmd *c = data;
   struct container_checkpoint_options *o = &c->o;
-  uint32_t ns;
   int64_t n;
+  int r = cmd_criu_common_option (&o->c, key, value, err);
 
+  if (r <= 0)
+    return r;
   switch (key)
     {
-    case K_IMAGE_PATH:
-      o->c.image_path = value;
-      return 0;
-    case K_WORK_PATH:
-      o->c.work_path = value;
-      return 0;
     case K_PARENT_PATH:
       o->parent_path = value;
       return 0;
     case K_LEAVE_RUNNING:
-      return flag (value, &o->leave_running, err);
+      return cmd_flag_value (value, &o->leave_running, err);
     case K_PRE_DUMP:
-      return flag (value, &o->pre_dump, err);
-    case K_TCP_ESTABLISHED:
-      return flag (value, &o->c.tcp_established, err);
+      return cmd_flag_value (value, &o->pre_dump, err);
     case K_TCP_SKIP_IN_FLIGHT:
-      return flag (value, &o->tcp_skip_in_flight, err);
-    case K_LINK_REMAP:
-      return flag (value, &o->c.link_remap, err);
-    case K_EXT_UNIX_SK:
-      return flag (value, &o->c.ext_unix_sk, err);
-    case K_SHELL_JOB:
-      return flag (value, &o->c.shell_job, err);
-    case K_FILE_LOCKS:
-      return flag (value, &o->c.file_locks, err);
-    case K_LAZY_PAGES:
-      return flag (value, &o->c.lazy_pages, err);
-    case K_AUTO_DEDUP:
-      return flag (value, &o->c.auto_dedup, err);
+      return cmd_flag_value (value, &o->tcp_skip_in_flight, err);
     case K_PAGE_SERVER:
       o->page_server = value;
       return 0;
-    case K_CGROUPS_MODE:
-      o->c.manage_cgroups_mode = value;
-      return criu_cgroups_mode_check (value, err);
     case K_STATUS_FD:
       if (parse_int64 (value, &n) < 0 || n < 0 || n > INT32_MAX)
         return casing_error_set (err, EINVAL, "invalid --status-fd `%s`", value);
       o->status_fd = (int) n;
-      return 0;
-    case K_EMPTY_NS:
-      if (criu_empty_ns_flag (value, &ns, err) < 0)
-        return -1;
-      o->c.empty_ns |= ns;
       return 0;
     case K_HELP:
       c->help = true;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cmd_container.h"
+#include "cmd_criu_options.h"
 #include "cmd_options.h"
 #include "container/criu.h"
 #include "core/utils.h"
@@ -15,23 +16,12 @@
 enum restore_key
 {
   R_CONSOLE_SOCKET = 1,
-  R_IMAGE_PATH,
-  R_WORK_PATH,
-  R_TCP_ESTABLISHED,
   R_TCP_CLOSE,
-  R_EXT_UNIX_SK,
-  R_SHELL_JOB,
-  R_FILE_LOCKS,
-  R_LINK_REMAP,
-  R_CGROUPS_MODE,
   R_BUNDLE,
   R_DETACH,
   R_PID_FILE,
   R_NO_SUBREAPER,
   R_NO_PIVOT,
-  R_EMPTY_NS,
-  R_AUTO_DEDUP,
-  R_LAZY_PAGES,
   R_LSM_PROFILE,
   R_LSM_MOUNT_CONTEXT,
   R_HELP,
@@ -39,23 +29,23 @@ enum restore_key
 
 static const struct cmd_option restore_opts[] = {
   { "bundle", 'b', CMD_OPT_VALUE, R_BUNDLE, "DIR", "bundle directory (default: current directory)" },
-  { "image-path", 0, CMD_OPT_VALUE, R_IMAGE_PATH, "DIR", "the images to restore (default: ./checkpoint)" },
-  { "work-path", 0, CMD_OPT_VALUE, R_WORK_PATH, "DIR", "where criu writes restore.log (default: the image path)" },
+  { "image-path", 0, CMD_OPT_VALUE, CRIU_K_IMAGE_PATH, "DIR", "the images to restore (default: ./checkpoint)" },
+  { "work-path", 0, CMD_OPT_VALUE, CRIU_K_WORK_PATH, "DIR", "where criu writes restore.log (default: the image path)" },
   { "detach", 'd', CMD_OPT_FLAG, R_DETACH, NULL, "return once the container runs again" },
   { "pid-file", 0, CMD_OPT_VALUE, R_PID_FILE, "FILE", "write the container pid to FILE" },
   { "console-socket", 0, CMD_OPT_VALUE, R_CONSOLE_SOCKET, "PATH",
     "unix socket that receives the new pty master (process.terminal)" },
-  { "tcp-established", 0, CMD_OPT_FLAG, R_TCP_ESTABLISHED, NULL, "restore established TCP connections" },
+  { "tcp-established", 0, CMD_OPT_FLAG, CRIU_K_TCP_ESTABLISHED, NULL, "restore established TCP connections" },
   { "tcp-close", 0, CMD_OPT_FLAG, R_TCP_CLOSE, NULL, "restore TCP connections closed" },
-  { "ext-unix-sk", 0, CMD_OPT_FLAG, R_EXT_UNIX_SK, NULL, "allow unix sockets connected outside the container" },
-  { "shell-job", 0, CMD_OPT_FLAG, R_SHELL_JOB, NULL, "restore a shell job (session and terminal from outside)" },
-  { "file-locks", 0, CMD_OPT_FLAG, R_FILE_LOCKS, NULL, "restore file locks" },
-  { "link-remap", 0, CMD_OPT_FLAG, R_LINK_REMAP, NULL, "accept files linked back at checkpoint" },
-  { "manage-cgroups-mode", 0, CMD_OPT_VALUE, R_CGROUPS_MODE, "MODE",
+  { "ext-unix-sk", 0, CMD_OPT_FLAG, CRIU_K_EXT_UNIX_SK, NULL, "allow unix sockets connected outside the container" },
+  { "shell-job", 0, CMD_OPT_FLAG, CRIU_K_SHELL_JOB, NULL, "restore a shell job (session and terminal from outside)" },
+  { "file-locks", 0, CMD_OPT_FLAG, CRIU_K_FILE_LOCKS, NULL, "restore file locks" },
+  { "link-remap", 0, CMD_OPT_FLAG, CRIU_K_LINK_REMAP, NULL, "accept files linked back at checkpoint" },
+  { "manage-cgroups-mode", 0, CMD_OPT_VALUE, CRIU_K_CGROUPS_MODE, "MODE",
     "cgroup settings of the images: soft (default), full, strict or ignore" },
-  { "empty-ns", 0, CMD_OPT_VALUE, R_EMPTY_NS, "NS", "make namespace NS (network) empty" },
-  { "auto-dedup", 0, CMD_OPT_FLAG, R_AUTO_DEDUP, NULL, "free the image pages once restored" },
-  { "lazy-pages", 0, CMD_OPT_FLAG, R_LAZY_PAGES, NULL, "take the memory from `criu lazy-pages` on demand" },
+  { "empty-ns", 0, CMD_OPT_VALUE, CRIU_K_EMPTY_NS, "NS", "make namespace NS (network) empty" },
+  { "auto-dedup", 0, CMD_OPT_FLAG, CRIU_K_AUTO_DEDUP, NULL, "free the image pages once restored" },
+  { "lazy-pages", 0, CMD_OPT_FLAG, CRIU_K_LAZY_PAGES, NULL, "take the memory from `criu lazy-pages` on demand" },
   { "lsm-profile", 0, CMD_OPT_VALUE, R_LSM_PROFILE, "TYPE:NAME",
     "restore under this LSM label (apparmor:PROFILE or selinux:LABEL)" },
   { "lsm-mount-context", 0, CMD_OPT_VALUE, R_LSM_MOUNT_CONTEXT, "CONTEXT", "SELinux context of restored mounts" },
@@ -76,18 +66,14 @@ restore_option (void *data, int key, const char *value, casing_error_t *err)
 {
   struct restore_cmd *c = data;
   struct container_restore_options *o = &c->o;
-  uint32_t ns;
+  int r = cmd_criu_common_option (&o->c, key, value, err);
 
+  if (r <= 0)
+    return r;
   switch (key)
     {
     case R_BUNDLE:
       o->bundle = value;
-      return 0;
-    case R_IMAGE_PATH:
-      o->c.image_path = value;
-      return 0;
-    case R_WORK_PATH:
-      o->c.work_path = value;
       return 0;
     case R_PID_FILE:
       o->pid_file = value;
@@ -95,9 +81,6 @@ restore_option (void *data, int key, const char *value, casing_error_t *err)
     case R_CONSOLE_SOCKET:
       o->console_socket = value;
       return 0;
-    case R_CGROUPS_MODE:
-      o->c.manage_cgroups_mode = value;
-      return criu_cgroups_mode_check (value, err);
     case R_LSM_PROFILE:
       o->lsm_profile = value;
       return 0;
@@ -106,31 +89,12 @@ restore_option (void *data, int key, const char *value, casing_error_t *err)
       return 0;
     case R_DETACH:
       return cmd_flag_value (value, &c->detach, err);
-    case R_TCP_ESTABLISHED:
-      return cmd_flag_value (value, &o->c.tcp_established, err);
     case R_TCP_CLOSE:
       return cmd_flag_value (value, &o->tcp_close, err);
-    case R_EXT_UNIX_SK:
-      return cmd_flag_value (value, &o->c.ext_unix_sk, err);
-    case R_SHELL_JOB:
-      return cmd_flag_value (value, &o->c.shell_job, err);
-    case R_FILE_LOCKS:
-      return cmd_flag_value (value, &o->c.file_locks, err);
-    case R_LINK_REMAP:
-      return cmd_flag_value (value, &o->c.link_remap, err);
-    case R_AUTO_DEDUP:
-      return cmd_flag_value (value, &o->c.auto_dedup, err);
-    case R_LAZY_PAGES:
-      return cmd_flag_value (value, &o->c.lazy_pages, err);
     case R_NO_PIVOT:
       return cmd_flag_value (value, &o->no_pivot, err);
     case R_NO_SUBREAPER:
       return cmd_flag_value (value, &c->no_subreaper, err);
-    case R_EMPTY_NS:
-      if (criu_empty_ns_flag (value, &ns, err) < 0)
-        return -1;
-      o->c.empty_ns |= ns;
-      return 0;
     case R_HELP:
       c->help = true;
       return 0;
