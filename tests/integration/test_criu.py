@@ -587,21 +587,34 @@ def test_failed_restore_leaves_nothing(casing, bundle, tmpdir_path):
     assert not processes_running(marker.encode())
     before = host_mounts()
 
-    # the volume is gone: criu fails half-way, after the state, the cgroup
-    # and criu itself were made
+    def nothing_left():
+        assert not os.path.exists(os.path.join(casing.root, cid))
+        assert casing.run("state", cid).returncode != 0
+        assert casing.ok("list").stdout.splitlines()[1:] == []
+        assert not processes_running(marker.encode())
+        assert host_mounts() == before
+        # no cgroup of that id anywhere
+        for base, dirs, _ in os.walk("/sys/fs/cgroup"):
+            assert not any(cid in d for d in dirs), base
+
+    # the volume is gone: refused by the validation, before anything is made
     shutil.rmtree(data)
     rc, err = restore(casing, bundle, cid, images, check=False)
-    assert rc != 0 and "criu restore failed" in err and "restore.log" in err, err
-    assert not os.path.exists(os.path.join(casing.root, cid))
-    assert casing.run("state", cid).returncode != 0
-    assert casing.ok("list").stdout.splitlines()[1:] == []
-    assert not processes_running(marker.encode())
-    assert host_mounts() == before
-    # no cgroup of that id anywhere
-    for base, dirs, _ in os.walk("/sys/fs/cgroup"):
-        assert not any(cid in d for d in dirs), base
-    # the images are untouched: with the volume back the restore works
+    assert rc != 0 and "mounts[" in err and "does not exist" in err, err
+    nothing_left()
+    # the memory is gone: criu fails half-way, after the state, the cgroup
+    # and criu itself were made
     os.makedirs(data)
+    pages = [f for f in os.listdir(images) if f.startswith("pages-")]
+    assert pages, os.listdir(images)
+    for f in pages:
+        os.rename(os.path.join(images, f), os.path.join(images, f + ".away"))
+    rc, err = restore(casing, bundle, cid, images, check=False)
+    assert rc != 0 and "criu restore failed" in err and "restore.log" in err, err
+    nothing_left()
+    # the images are untouched: with the memory back the restore works
+    for f in pages:
+        os.rename(os.path.join(images, f + ".away"), os.path.join(images, f))
     restore(casing, bundle, cid, images)
     assert wait_for(lambda: os.path.exists(os.path.join(data, "x")), timeout=60)
     casing.ok("delete", "--force", cid)
