@@ -352,3 +352,35 @@ def test_exe_protection_as_unprivileged_user(user):
 def read_bytes(path):
     with open(path, "rb") as f:
         return f.read()
+
+
+def test_full_starter_config_in_own_user_namespace(user):
+    """`casing spec` without --rootless (new network and cgroup namespaces,
+    a new sysfs, a cgroup mount, devpts with gid=5) plus a user namespace
+    mapping only the user: devpts is mounted without the unmapped gid (as
+    crun does), sysfs is a new one (its network namespace is the
+    container's), the cgroup mount works in the cgroup namespace."""
+    cid = unique_id("rl")
+    path = user.mkdir("b-" + cid)
+    make_rootfs(os.path.join(path, "rootfs"))
+    user.ok("spec", "--rootless=false", "--bundle", path)
+    with open(os.path.join(path, "config.json")) as f:
+        c = json.load(f)
+    assert any(m["type"] == "devpts" and "gid=5" in m.get("options", []) for m in c["mounts"])
+    c["process"]["terminal"] = False
+    c["process"]["args"] = ["sh", "-c", "cat /proc/self/mountinfo; id -u"]
+    c["linux"]["namespaces"].append({"type": "user"})
+    c["linux"]["uidMappings"] = [{"containerID": 0, "hostID": user.uid, "size": 1}]
+    c["linux"]["gidMappings"] = [{"containerID": 0, "hostID": user.gid, "size": 1}]
+    with open(os.path.join(path, "config.json"), "w") as f:
+        json.dump(c, f)
+    r = user.casing("run", "--bundle", path, cid)
+    assert r.returncode == 0, r
+    mounts = {}
+    for line in r.stdout.splitlines()[:-1]:
+        pre, post = line.split(" - ")
+        mounts[pre.split()[4]] = post.split()
+    assert r.stdout.splitlines()[-1] == "0"
+    assert mounts["/dev/pts"][0] == "devpts" and "gid=" not in mounts["/dev/pts"][2], mounts["/dev/pts"]
+    assert mounts["/sys"][0] == "sysfs"
+    assert any(t.startswith("/sys/fs/cgroup/") and v[0].startswith("cgroup") for t, v in mounts.items()), mounts
