@@ -110,7 +110,11 @@ def user():
     saved = {f: open(f).read() if os.path.exists(f) else None for f in ("/etc/subuid", "/etc/subgid")}
     top = tempfile.mkdtemp(prefix="casing-rootless-")
     os.chmod(top, 0o755)
-    subprocess.run(["useradd", "--no-create-home", "--home-dir", top, "--shell", "/bin/sh", USER], check=True)
+    # No automatic subordinate range (useradd's SUB_UID_MIN, 100000): other
+    # tests map those ids, and userdel refuses a user whose ranges have
+    # processes.  The test writes its own range.
+    subprocess.run(["useradd", "--no-create-home", "--home-dir", top, "--shell", "/bin/sh",
+                    "-K", "SUB_UID_COUNT=0", "-K", "SUB_GID_COUNT=0", USER], check=True)
     pw = pwd.getpwnam(USER)
     try:
         for f in saved:
@@ -124,7 +128,10 @@ def user():
     finally:
         uids = {pw.pw_uid, *range(SUBID_START, SUBID_START + SUBID_COUNT)}
         kill_processes_of(uids)
-        subprocess.run(["userdel", USER], capture_output=True)
+        # userdel refuses a user with processes, zombies too: wait for the
+        # killed ones to be reaped.
+        wait_for(lambda: not processes_of(pw.pw_uid), timeout=10)
+        r = subprocess.run(["userdel", USER], capture_output=True, text=True)
         for f, text in saved.items():
             if text is None:
                 os.unlink(f)
@@ -132,6 +139,7 @@ def user():
                 with open(f, "w") as out:
                     out.write(text)
         shutil.rmtree(top, ignore_errors=True)
+        assert r.returncode == 0, "userdel %s: %s %s" % (USER, r.stderr, processes_of(pw.pw_uid))
 
 
 def processes_of(uid):
