@@ -58,16 +58,24 @@ apply_all (struct cgroup_manager *m, const oci_resources *r, bool update, casing
   return 0;
 }
 
+/* A rootless container whose every cgroup was skipped (none delegated). */
+static bool
+rootless_without_cgroup (const struct cgroup_manager *m)
+{
+  return m->rootless && !m->systemd && m->n_dirs == 0;
+}
+
 /* Without a cgroup nothing can be applied: device rules quietly (engines
  * always send the deny-all one), anything else with a warning. */
 static void
-note_unapplied (const oci_resources *r)
+note_unapplied (const struct cgroup_manager *m, const oci_resources *r)
 {
   if (r == NULL)
     return;
   if (r->memory || r->cpu || r->pids || r->block_io || r->hugepage_limits_len || r->network || r->rdma
       || r->unified)
-    log_warning ("linux.resources: not applied, the container has no cgroup (--cgroup-manager disabled)");
+    log_warning ("linux.resources: not applied, the container has no cgroup (%s)",
+                 m->disabled ? "--cgroup-manager disabled" : "rootless, and no cgroup is delegated to this user");
   else if (r->devices_len)
     log_debug ("linux.resources.devices: no cgroup to apply the device rules to");
 }
@@ -85,9 +93,9 @@ cgroup_manager_apply_devices (struct cgroup_manager *m, const oci_resources *res
 int
 cgroup_manager_apply_limits (struct cgroup_manager *m, const oci_resources *resources, casing_error_t *err)
 {
-  if (m->disabled)
+  if (m->disabled || rootless_without_cgroup (m))
     {
-      note_unapplied (resources);
+      note_unapplied (m, resources);
       return 0;
     }
   return apply_all (m, resources, false, err);
@@ -106,6 +114,9 @@ cgroup_manager_update (struct cgroup_manager *m, const oci_resources *resources,
 {
   if (cgroup_manager_need (m, "update", err) < 0)
     return -1;
+  if (rootless_without_cgroup (m))
+    return casing_error_set (err, ENODEV, "update: container `%s` has no cgroup (rootless, and no cgroup is "
+                             "delegated to this user)", m->id);
   /* systemd first: a limit it refuses is then not half applied. */
   if (m->systemd && cgroup_systemd_update (m, resources, err) < 0)
     return -1;

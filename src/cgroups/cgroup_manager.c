@@ -11,6 +11,7 @@
 #include "cgroup_internal.h"
 #include "systemd_props.h"
 #include "core/trace.h"
+#include "core/log.h"
 #include "core/utils.h"
 
 bool
@@ -311,7 +312,10 @@ create_dirs (struct cgroup_manager *m, const struct cgroup_options *opts, casing
                                   && (*err)->status != EROFS))
             return -1;
           /* Rootless without a delegated subtree: run without this
-           * hierarchy, as runc does; limits asked for in it fail later. */
+           * hierarchy, as crun does, quietly (the usual case on cgroup v1);
+           * limits asked for in it fail later, or are noted when the
+           * container has no cgroup at all (cgroup_apply.c). */
+          log_debug ("rootless: no cgroup `%s`: %s", d->full, err && *err ? (*err)->msg : "");
           casing_error_release (err);
           cleanup_casing_error casing_error_t ignored = NULL;
           dir_remove (d, &ignored);

@@ -4,7 +4,9 @@
  *   "cgroup.systemd_unit": the transient scope (systemd driver)
  *   "cgroup.dirs":   one line per hierarchy, "<created> <directory>", where
  *                    <created> counts the trailing components casing made
- *                    (only those are removed by delete). */
+ *                    (only those are removed by delete).
+ * casing_state.rootless says the container was made rootless: its manager
+ * is loaded rootless again. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,6 +80,9 @@ cgroup_manager_load (const casing_state *state, struct cgroup_manager **out, cas
   m->path = xstrdup (state->cgroup_path ? state->cgroup_path : "");
   m->systemd = driver && strcmp (driver, "systemd") == 0;
   m->disabled = driver && strcmp (driver, "disabled") == 0;
+  /* delete and update of a rootless container keep its driver's limits:
+   * no device rules, the user's bus. */
+  m->rootless = state->has_rootless && state->rootless;
   if (m->systemd && oci_map_get (state->extra, "cgroup.systemd_unit"))
     {
       m->systemd_unit = xstrdup (oci_map_get (state->extra, "cgroup.systemd_unit"));

@@ -8,7 +8,9 @@
  * Built with libsystemd (HAVE_LIBSYSTEMD); otherwise it reports that. */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cgroup_internal.h"
@@ -70,6 +72,22 @@ systemd_is_running (void)
   return access ("/run/systemd/system", F_OK) == 0;
 }
 
+static bool
+user_bus_present (void)
+{
+  const char *address = getenv ("DBUS_SESSION_BUS_ADDRESS");
+  const char *xdg = getenv ("XDG_RUNTIME_DIR");
+  cleanup_free char *socket = NULL;
+  struct stat st;
+
+  if (address && *address)
+    return true;
+  if (xdg == NULL || *xdg == '\0')
+    return false;
+  xasprintf (&socket, "%s/bus", xdg);
+  return stat (socket, &st) == 0 && S_ISSOCK (st.st_mode);
+}
+
 /* Everything the driver would refuse, before anything exists: `check`
  * (with --systemd-cgroup) and `create` both ask here. */
 int
@@ -85,11 +103,13 @@ cgroup_systemd_check (const char *path, bool rootless, casing_error_t *err)
                              "linux.cgroupsPath: `%s` is a slice, which cannot hold processes with "
                              "--systemd-cgroup; name a scope (`slice:prefix:name`)",
                              unit);
-  /* The user's own systemd (its user bus) is not supported until the
-   * rootless driver is tested: `casing features` says systemdUser false. */
-  if (rootless)
-    return casing_error_set (err, ENOTSUP, "--systemd-cgroup with --rootless: the systemd driver of an "
-                             "unprivileged user is not supported; leave out --systemd-cgroup");
+  /* An unprivileged user's scopes go to their own systemd (`systemd
+   * --user`), which must be there to ask.  Not tested in CI: `casing
+   * features` says systemdUser false. */
+  if (rootless && !user_bus_present ())
+    return casing_error_set (err, ENOTSUP, "--systemd-cgroup with --rootless: no user bus of your own "
+                             "systemd (DBUS_SESSION_BUS_ADDRESS, or $XDG_RUNTIME_DIR/bus); start "
+                             "`systemd --user` or leave out --systemd-cgroup");
   if (!systemd_is_running ())
     return casing_error_set (err, ENOTSUP,
                              "--systemd-cgroup: systemd is not the init system (PID 1) of this host; "
@@ -110,6 +130,12 @@ cgroup_systemd_create (struct cgroup_manager *m, const struct cgroup_options *op
   if (cgroup_systemd_parse_path (opts->cgroups_path, opts->id, &m->systemd_slice, &m->systemd_unit, err) < 0
       || cgroup_systemd_check (opts->cgroups_path, opts->rootless, err) < 0)
     return -1;
+  /* The user's systemd has no system.slice: its default is user.slice. */
+  if (opts->rootless && (opts->cgroups_path == NULL || opts->cgroups_path[0] == '\0' || opts->cgroups_path[0] == ':'))
+    {
+      free (m->systemd_slice);
+      m->systemd_slice = xstrdup ("user.slice");
+    }
 #ifndef HAVE_LIBSYSTEMD
   (void) resources;
   return -1;
@@ -174,16 +200,18 @@ bus_error (casing_error_t *err, int r, sd_bus_error *e, const char *what, const 
   return ret;
 }
 
+/* Rootless: the user's own systemd, on the user bus (sd_bus_default_user
+ * finds it through DBUS_SESSION_BUS_ADDRESS or $XDG_RUNTIME_DIR/bus). */
 static int
-bus_open (sd_bus **bus, casing_error_t *err)
+bus_open (sd_bus **bus, bool user, casing_error_t *err)
 {
   int r;
 
   if (sd_bus_lazy_load (err) < 0)
     return -1;
-  r = sd_bus_default_system (bus);
+  r = user ? sd_bus_default_user (bus) : sd_bus_default_system (bus);
   if (r < 0)
-    return casing_error_set (err, -r, "systemd: connect to the system bus");
+    return casing_error_set (err, -r, "systemd: connect to the %s bus", user ? "user" : "system");
   return 0;
 }
 
@@ -394,7 +422,7 @@ cgroup_systemd_enter (struct cgroup_manager *m, pid_t pid, casing_error_t *err)
   struct job_wait w = { 0 };
   int r;
 
-  if (bus_open (&bus, err) < 0)
+  if (bus_open (&bus, m->rootless, err) < 0)
     return -1;
   r = job_watch (bus, &w, m->systemd_unit, err);
   if (r == 0)
@@ -424,7 +452,7 @@ cgroup_systemd_update (struct cgroup_manager *m, const oci_resources *resources,
   if (systemd_build_props (m, resources, NULL, false, &props, err) < 0)
     return -1;
   int r = props.n ? 0 : 1;
-  if (r == 0 && bus_open (&bus, err) < 0)
+  if (r == 0 && bus_open (&bus, m->rootless, err) < 0)
     r = -1;
   if (r == 0)
     {
@@ -457,7 +485,7 @@ cgroup_systemd_stop (struct cgroup_manager *m, casing_error_t *err)
   struct job_wait w = { 0 };
   if (m->systemd_unit == NULL || !m->systemd_started)
     return 0;
-  if (bus_open (&bus, err) < 0)
+  if (bus_open (&bus, m->rootless, err) < 0)
     return -1;
   int r = job_watch (bus, &w, m->systemd_unit, err);
   if (r < 0)

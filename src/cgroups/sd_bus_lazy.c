@@ -7,7 +7,7 @@ struct sd_bus_api sd_bus_api;
 
 /* In the order of the members of struct sd_bus_api. */
 static const char *const names[] = {
-  "sd_bus_default_system", "sd_bus_flush_close_unref", "sd_bus_call",
+  "sd_bus_default_system", "sd_bus_default_user", "sd_bus_flush_close_unref", "sd_bus_call",
   "sd_bus_call_method", "sd_bus_error_free", "sd_bus_error_has_name", "sd_bus_match_signal",
   "sd_bus_message_append", "sd_bus_message_append_array", "sd_bus_message_open_container",
   "sd_bus_message_close_container", "sd_bus_message_new_method_call", "sd_bus_message_read",

@@ -12,6 +12,7 @@
 struct sd_bus_api
 {
   __typeof__ (sd_bus_default_system) *default_system;
+  __typeof__ (sd_bus_default_user) *default_user;
   __typeof__ (sd_bus_flush_close_unref) *flush_close_unref;
   __typeof__ (sd_bus_call) *call;
   __typeof__ (sd_bus_call_method) *call_method;
@@ -35,6 +36,7 @@ extern struct sd_bus_api sd_bus_api;
 int sd_bus_lazy_load (casing_error_t *err);
 
 #define sd_bus_default_system (sd_bus_api.default_system)
+#define sd_bus_default_user (sd_bus_api.default_user)
 #define sd_bus_flush_close_unref (sd_bus_api.flush_close_unref)
 #define sd_bus_call (sd_bus_api.call)
 #define sd_bus_call_method (sd_bus_api.call_method)

@@ -34,6 +34,9 @@ struct command
   /* It forks processes into a container: casing first re-executes itself
    * from a read-only copy (CVE-2019-5736, src/confine/exe_protect.c). */
   bool enters_container;
+  /* It keeps no state: it needs no state root (a rootless user without
+   * XDG_RUNTIME_DIR can still run it). */
+  bool stateless;
 };
 
 /* The table of subcommands, in src/cli/commands.c. */

@@ -8,6 +8,7 @@
 #include "confine/exe_protect.h"
 #include "commands.h"
 #include "core/log.h"
+#include "core/rootless.h"
 #include "core/trace.h"
 #include "ocispec.h"
 #include "core/syscalls.h"
@@ -31,7 +32,8 @@ enum global_key
 };
 
 static const struct cmd_option global_opts[] = {
-  { "root", 0, CMD_OPT_VALUE, G_ROOT, "DIR", "state directory (default " CASING_DEFAULT_ROOT ")" },
+  { "root", 0, CMD_OPT_VALUE, G_ROOT, "DIR",
+    "state directory (default " CASING_DEFAULT_ROOT "; rootless: $XDG_RUNTIME_DIR/casing)" },
   { "log", 0, CMD_OPT_VALUE, G_LOG, "FILE", "write log messages to FILE (default stderr)" },
   { "log-format", 0, CMD_OPT_VALUE, G_LOG_FORMAT, "text|json", "format of log messages" },
   { "log-level", 0, CMD_OPT_VALUE, G_LOG_LEVEL, "LEVEL", "error, warning, info or debug" },
@@ -40,7 +42,8 @@ static const struct cmd_option global_opts[] = {
     "use the systemd cgroup driver (cgroupsPath is slice:prefix:name)" },
   { "cgroup-manager", 0, CMD_OPT_VALUE, G_CGROUP_MANAGER, "cgroupfs|systemd|disabled",
     "cgroup driver (crun's option; disabled: no cgroup at all)" },
-  { "rootless", 0, CMD_OPT_VALUE, G_ROOTLESS, "true|false|auto", "run without root privileges" },
+  { "rootless", 0, CMD_OPT_VALUE, G_ROOTLESS, "true|false|auto",
+    "run without root privileges (auto, the default: when not root, or root of a user namespace)" },
   { "criu", 0, CMD_OPT_VALUE, G_CRIU, "PATH", "criu for checkpoint and restore (default: criu in $PATH)" },
   { "trace", 0, CMD_OPT_VALUE, G_TRACE, "FILE",
     "append one JSON line per step (what, which process, when, how long) to FILE (also CASING_TRACE)" },
@@ -49,11 +52,19 @@ static const struct cmd_option global_opts[] = {
   { NULL, 0, 0, 0, NULL, NULL },
 };
 
+enum rootless_mode
+{
+  ROOTLESS_AUTO = 0,
+  ROOTLESS_YES,
+  ROOTLESS_NO,
+};
+
 struct global_parse
 {
   struct global_options *g;
   const char *trace;
-  bool help, version, log_level_set;
+  enum rootless_mode rootless;
+  bool help, version, log_level_set, root_set;
 };
 
 static int
@@ -66,6 +77,7 @@ global_option (void *data, int key, const char *value, casing_error_t *err)
     {
     case G_ROOT:
       g->root = value;
+      p->root_set = true;
       return 0;
     case G_LOG:
       g->log = value;
@@ -92,11 +104,16 @@ global_option (void *data, int key, const char *value, casing_error_t *err)
       g->no_cgroup = strcmp (value, "disabled") == 0;
       return 0;
     case G_ROOTLESS:
-      if (strcmp (value, "auto") == 0)
-        g->rootless = geteuid () != 0;
-      else
-        return cmd_flag_value (value, &g->rootless, err);
-      return 0;
+      {
+        bool yes = false;
+        if (strcmp (value, "auto") == 0)
+          p->rootless = ROOTLESS_AUTO;
+        else if (cmd_flag_value (value, &yes, err) < 0)
+          return casing_error_prefix (err, "--rootless: use true, false or auto");
+        else
+          p->rootless = yes ? ROOTLESS_YES : ROOTLESS_NO;
+        return 0;
+      }
     case G_CRIU:
       g->criu = value;
       return 0;
@@ -134,6 +151,24 @@ find_command (const char *name)
   return NULL;
 }
 
+/* --rootless (auto by default) and the state root that follows from it.
+ * Only the commands that keep state need the root: `spec` or `features`
+ * work for a user without XDG_RUNTIME_DIR. */
+static int
+decide_rootless (struct global_parse *p, const struct command *cmd, char **root_buf, casing_error_t *err)
+{
+  struct global_options *g = p->g;
+
+  g->rootless = p->rootless == ROOTLESS_AUTO ? rootless_detect () : p->rootless == ROOTLESS_YES;
+  if (!g->rootless || p->root_set || cmd->stateless)
+    return 0;
+  if (rootless_state_root (CASING_DEFAULT_ROOT, root_buf, err) < 0)
+    return -1;
+  g->root = *root_buf;
+  log_debug ("rootless: state root `%s`", g->root);
+  return 0;
+}
+
 static int
 run_command (int argc, char **argv, casing_error_t *err)
 {
@@ -143,11 +178,10 @@ run_command (int argc, char **argv, casing_error_t *err)
     .log_level = LOG_LEVEL_WARNING,
   };
   struct global_parse p = { .g = &g };
+  cleanup_free char *root_buf = NULL;
   const struct command *cmd;
   int first;
 
-  if (getenv ("XDG_RUNTIME_DIR") && geteuid () != 0)
-    g.rootless = true;
   first = cmd_parse_options (NULL, global_opts, argc - 1, argv + 1, global_option, &p, err);
   if (first < 0)
     {
@@ -175,6 +209,8 @@ run_command (int argc, char **argv, casing_error_t *err)
   cmd = find_command (argv[first]);
   if (cmd == NULL)
     return casing_error_set (err, 0, "unknown command `%s` (see `casing --help`)", argv[first]);
+  if (decide_rootless (&p, cmd, &root_buf, err) < 0)
+    return -1;
   if (trace_enabled ())
     trace_stepf ("startup", 0, trace_process_start (), "casing %s", argv[first]);
   if (cmd->enters_container && self_exe_seal (argv, err) < 0)

@@ -25,6 +25,7 @@
 #include "isolation/isolation.h"
 #include "core/log.h"
 #include "core/trace.h"
+#include "core/rootless.h"
 #include "core/utils.h"
 #include "validate/validate.h"
 #include "console.h"
@@ -578,7 +579,9 @@ prepare_rootfs_context (struct create_job *j, casing_error_t *err)
     .rootfs = j->rootfs,
     .bundle = j->bundle,
     .no_pivot = j->o->no_pivot,
-    .has_userns = config_has_namespace (c, "user"),
+    /* Root of a user namespace someone made for us (rootless Podman) is
+     * as unprivileged over devices and file systems as a new one. */
+    .has_userns = config_has_namespace (c, "user") || rootless_in_user_namespace (),
     .has_netns = config_has_namespace (c, "network"),
     .has_cgroupns = config_has_namespace (c, "cgroup"),
     .has_terminal = c->process->has_terminal && c->process->terminal,

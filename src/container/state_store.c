@@ -106,7 +106,8 @@ handle_lock (struct container_handle *h, enum state_lock_mode mode, casing_error
   struct stat st;
   int op = mode == STATE_LOCK_EXCLUSIVE ? LOCK_EX : LOCK_SH | LOCK_NB;
 
-  h->lock_fd = openat (h->dirfd, LOCK_FILE, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  /* Never through a symlink: the lock is ours, in a directory only we write. */
+  h->lock_fd = openat (h->dirfd, LOCK_FILE, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (h->lock_fd < 0)
     {
       if (errno == ENOENT)
@@ -166,7 +167,9 @@ state_store_create (const char *root, const char *id, struct container_handle **
         return casing_error_set (err, EEXIST, "container `%s` already exists", id);
       return casing_error_set (err, saved, "mkdir `%s/%s`", root, id);
     }
-  h->dirfd = open (h->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  /* The directory just made, not a symlink put in its place (a shared
+   * --root may be writable by others). */
+  h->dirfd = open (h->dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (h->dirfd < 0 || handle_lock (h, STATE_LOCK_EXCLUSIVE, err) < 0)
     {
       if (h->dirfd < 0)
@@ -217,7 +220,7 @@ state_store_open (const char *root, const char *id, enum state_lock_mode mode,
   if (container_id_validate (id, err) < 0)
     return -1;
   h = handle_new (root, id);
-  h->dirfd = open (h->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  h->dirfd = open (h->dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (h->dirfd < 0)
     {
       int saved = errno;

@@ -68,7 +68,8 @@ struct rootfs_context
   const char *rootfs;   /* absolute path of root.path on the host */
   const char *bundle;   /* absolute bundle directory */
   bool no_pivot;        /* --no-pivot: move-mount + chroot */
-  bool has_userns;      /* the container has a (new or joined) user namespace */
+  bool has_userns;      /* the container has a (new or joined) user namespace, or casing
+                           runs in one that is not the host's (rootless Podman) */
   bool has_netns;
   bool has_cgroupns;
   bool has_terminal;    /* process.terminal: /dev/console will be bound later */
@@ -136,6 +137,16 @@ int rootfs_stat_path (const char *rootfs, const char *path, struct stat *st);
 /* A new user namespace whose gid map the runtime may write only after
  * denying setgroups (it lacks CAP_SETGID): additionalGids cannot be set. */
 bool userns_denies_setgroups (const oci_config *config);
+/* Who writes a map of a new user namespace (userns.c). */
+enum userns_writer
+{
+  USERNS_WRITE_DIRECT,  /* we hold CAP_SETUID / CAP_SETGID here */
+  USERNS_WRITE_OWN_ID,  /* unprivileged, mapping only our own id */
+  USERNS_WRITE_HELPER,  /* unprivileged, more: newuidmap / newgidmap */
+};
+enum userns_writer userns_map_writer (const oci_id_mapping *m, size_t n, bool gid);
+/* 1 when the helper (newgidmap if gid, else newuidmap) is in $PATH. */
+bool userns_helper_available (bool gid);
 /* Absolute host path of root.path (relative to the bundle), checked to be a
  * directory. */
 int rootfs_resolve_path (const oci_config *config, const char *bundle, char **out, casing_error_t *err);

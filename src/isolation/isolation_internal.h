@@ -131,6 +131,12 @@ int idmap_userns_fd (const oci_id_mapping *uids, size_t nuids, const oci_id_mapp
                      size_t ngids, casing_error_t *err);
 char *idmap_format (const oci_id_mapping *m, size_t n);
 
+/* ---- userns_helper.c: newuidmap / newgidmap ---- */
+/* The helper's path found in $PATH, or NULL. */
+char *userns_helper_find (bool gid);
+/* Run it on `pid` with these ranges; its complaint goes in the error. */
+int userns_helper_write (pid_t pid, bool gid, const oci_id_mapping *m, size_t n, casing_error_t *err);
+
 /* ---- devices.c ---- */
 int devices_setup_dev (struct rootfs_context *ctx, bool defaults, casing_error_t *err);
 int devices_create_config (struct rootfs_context *ctx, casing_error_t *err);

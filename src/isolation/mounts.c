@@ -311,6 +311,42 @@ bind_host_instead (const struct rootfs_context *ctx, const char *host, const str
   return mount_attach (tree, target_fd, what, err) < 0 ? -1 : 1;
 }
 
+/* `data` without its "gid=N" option (a copy). */
+static char *
+data_without_gid (const char *data)
+{
+  cleanup_free char *copy = xstrdup (data);
+  char *out = xmalloc0 (strlen (data) + 1);
+  char *save = NULL;
+
+  for (char *opt = strtok_r (copy, ",", &save); opt; opt = strtok_r (NULL, ",", &save))
+    if (strncmp (opt, "gid=", 4) != 0)
+      {
+        if (*out)
+          strcat (out, ",");
+        strcat (out, opt);
+      }
+  return out;
+}
+
+/* devpts refuses a gid= that its user namespace does not map (the tty
+ * group of a rootless user's `casing spec`): crun and runc then mount it
+ * without, and so do we. */
+static int
+devpts_without_gid (const struct rootfs_context *ctx, const oci_mount *m, const char *data, unsigned long flags,
+                    int target_fd, const char *what, casing_error_t *err)
+{
+  cleanup_free char *fewer = NULL;
+
+  if (strcmp (m->type, "devpts") != 0 || !ctx->has_userns || data == NULL || err == NULL || *err == NULL
+      || (*err)->status != EINVAL || (strncmp (data, "gid=", 4) != 0 && strstr (data, ",gid=") == NULL))
+    return -1;
+  log_debug ("%s: %s; mounting it without gid=", what, (*err)->msg);
+  casing_error_release (err);
+  fewer = data_without_gid (data);
+  return mount_fs_on_fd (m->source ? m->source : m->type, m->type, flags, fewer, target_fd, what, err);
+}
+
 static int
 do_fs_mount (struct rootfs_context *ctx, const oci_mount *m, const struct mount_options *o,
              int target_fd, const char *what, casing_error_t *err)
@@ -326,7 +362,8 @@ do_fs_mount (struct rootfs_context *ctx, const oci_mount *m, const struct mount_
     return bind_host_instead (ctx, host, o, target_fd, what, err);
   if (ctx->pid_ns_fd >= 0 && strcmp (m->type, "proc") == 0)
     return proc_mount_for_pidns (ctx->pid_ns_fd, data, flags, target_fd, what, err);
-  if (mount_fs_on_fd (m->source ? m->source : m->type, m->type, flags, data, target_fd, what, err) == 0)
+  if (mount_fs_on_fd (m->source ? m->source : m->type, m->type, flags, data, target_fd, what, err) == 0
+      || devpts_without_gid (ctx, m, data, flags, target_fd, what, err) == 0)
     return 0;
   /* Never the host's /proc for a container with its own pid namespace: it
    * would show every host process. */

@@ -87,13 +87,17 @@ mapped (const oci_id_mapping *m, size_t n, uint32_t id)
 }
 
 /* Without CAP_SETUID/CAP_SETGID the kernel lets a process map only its own
- * id, once (casing writes the maps itself, with no newuidmap). */
+ * id, once; more goes through newuidmap/newgidmap, which must be there (they
+ * check the subordinate ranges themselves when create runs them). */
 static void
-check_unprivileged_map (const oci_id_mapping *m, size_t n, uint32_t own, const char *field, struct problem_list *out)
+check_unprivileged_map (const oci_id_mapping *m, size_t n, bool gid, const char *field, struct problem_list *out)
 {
-  if (n > 1 || (n == 1 && (m[0].host_id != own || m[0].size != 1)))
-    problems_add (out, PROBLEM_ERROR, field, "run as root, or map only your own id with size 1",
-                  "only id %" PRIu32 " (casing's own) can be mapped by an unprivileged user", own);
+  if (userns_map_writer (m, n, gid) == USERNS_WRITE_HELPER && !userns_helper_available (gid))
+    problems_add (out, PROBLEM_ERROR, field,
+                  "install newuidmap/newgidmap (package uidmap) with ranges in /etc/subuid and /etc/subgid, "
+                  "run as root, or map only your own id with size 1",
+                  "mapping more than id %" PRIu32 " (casing's own) needs %s, which is not in $PATH",
+                  gid ? (uint32_t) getegid () : (uint32_t) geteuid (), gid ? "newgidmap" : "newuidmap");
 }
 
 /* The init becomes root of the new user namespace, then process.user:
@@ -154,10 +158,7 @@ validate_id_mappings (const oci_config *c, struct problem_list *out)
    * validation of namespaces already refused a new one (as root). */
   if (user == NULL || (user->path && *user->path) || l->uid_mappings_len == 0 || l->gid_mappings_len == 0)
     return;
-  if (geteuid () != 0)
-    {
-      check_unprivileged_map (l->uid_mappings, l->uid_mappings_len, geteuid (), "linux.uidMappings", out);
-      check_unprivileged_map (l->gid_mappings, l->gid_mappings_len, getegid (), "linux.gidMappings", out);
-    }
+  check_unprivileged_map (l->uid_mappings, l->uid_mappings_len, false, "linux.uidMappings", out);
+  check_unprivileged_map (l->gid_mappings, l->gid_mappings_len, true, "linux.gidMappings", out);
   check_user_mapped (c, out);
 }

@@ -100,11 +100,6 @@ def rootless(workdir, casing_bin, image):
                     out.write(text)
 
 
-ROOTLESS_REASON = ("casing has no rootless support yet (issue 12, second half): run by rootless Podman "
-                   "as uid 0 of a user namespace, it is not detected as rootless")
-
-
-@pytest.mark.xfail(strict=False, reason=ROOTLESS_REASON)
 def test_rootless_run(rootless, image):
     r = rootless("run", "--rm", "--network", "none", image.name, "sh", "-c",
                  "id -u; cat /proc/self/uid_map; echo $HOME; exit 3")
@@ -115,7 +110,6 @@ def test_rootless_run(rootless, image):
     assert first[0] == "0" and first[1] == str(pwd.getpwnam(USER).pw_uid)
 
 
-@pytest.mark.xfail(strict=False, reason=ROOTLESS_REASON)
 def test_rootless_detached_exec_stop(rootless, image):
     r = rootless("run", "-d", "--name", "rl", "--network", "none", image.name, "sleep", "1000")
     assert r.returncode == 0, r
@@ -128,7 +122,6 @@ def test_rootless_detached_exec_stop(rootless, image):
         rootless("rm", "--force", "--time", "0", "rl")
 
 
-@pytest.mark.xfail(strict=False, reason=ROOTLESS_REASON)
 def test_rootless_userns_keep_id(rootless, image):
     r = rootless("run", "--rm", "--network", "none", "--userns=keep-id", image.name, "id", "-u")
     assert r.returncode == 0 and r.stdout.strip() == str(pwd.getpwnam(USER).pw_uid), r

@@ -331,18 +331,22 @@ def test_generated_mutation_agrees(prober, path, value):
 
 # ---- what the command line asks of the host ---------------------------------
 
-def test_systemd_driver_of_a_user_refused_by_both(casing, bundle):
+def test_systemd_driver_of_a_user_refused_by_both(casing, bundle, tmpdir_path):
     """The user's own systemd (the rootless driver, its user bus) is not
-    built: `features` says systemdUser false, and check and create refuse
-    --systemd-cgroup with --rootless before anything exists."""
+    tested in CI: `features` says systemdUser false; and without a user bus
+    to ask, check and create refuse --systemd-cgroup with --rootless before
+    anything exists."""
     bundle.set_args("true").save()
     features = casing.ok("features").json()
     assert features["linux"]["cgroup"]["systemdUser"] is False
     flags = ("--rootless=true", "--systemd-cgroup")
-    r = casing.run("check", "--bundle", bundle.path, "--format", "json", global_args=flags)
+    env = {k: v for k, v in os.environ.items() if k != "DBUS_SESSION_BUS_ADDRESS"}
+    env["XDG_RUNTIME_DIR"] = tmpdir_path  # no `bus` socket there
+    r = casing.run("check", "--bundle", bundle.path, "--format", "json", global_args=flags, env=env)
     errs = [p for p in json.loads(r.stdout)["problems"] if p["severity"] == "error"]
     assert r.returncode == 1 and errs and errs[0]["path"] == "linux.cgroupsPath", r.stdout
+    assert "no user bus" in errs[0]["message"], errs
     cid = unique_id("cc")
-    r = casing.run("create", "--bundle", bundle.path, cid, global_args=flags)
+    r = casing.run("create", "--bundle", bundle.path, cid, global_args=flags, env=env)
     assert r.returncode != 0 and "--systemd-cgroup with --rootless" in r.stderr, r
     assert not os.path.exists(os.path.join(casing.root, cid)), "create left state behind"
