@@ -272,6 +272,21 @@ check_cgroups (const struct expected *e, int taskdir, const char *tid, const cha
   return 0;
 }
 
+/* The restored tree runs while it is checked (criu_verify_creds): a
+ * process or thread that exits meanwhile is gone, not a failure; what
+ * remains was checked.  Gone means its /proc directory is gone too, else
+ * the error stands (a missing file of a live task is no excuse). */
+static bool
+vanished (const struct expected *e, int dirfd, const char *name, casing_error_t *err)
+{
+  if (!e->creds || *err == NULL || ((*err)->status != ENOENT && (*err)->status != ESRCH))
+    return false;
+  if (faccessat (dirfd, name, F_OK, AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT)
+    return false;
+  casing_error_release (err);
+  return true;
+}
+
 /* Every thread of `pid`; its children are appended to *queue. */
 static int
 check_task (const struct expected *e, pid_t pid, int own_ns, pid_t **queue, size_t *n, casing_error_t *err)
@@ -299,7 +314,11 @@ check_task (const struct expected *e, pid_t pid, int own_ns, pid_t **queue, size
       xasprintf (&who, "process %d (thread %s)", (int) pid, de->d_name);
       if (e->creds && (check_status (e, taskdir, de->d_name, who, err) < 0
                        || check_labels (e, taskdir, de->d_name, who, err) < 0))
-        return -1;
+        {
+          if (vanished (e, taskdir, de->d_name, err))
+            continue;
+          return -1;
+        }
       if (!e->creds && check_cgroups (e, taskdir, de->d_name, who, err) < 0)
         return -1;
       xasprintf (&cpath, "%s/children", de->d_name);
@@ -372,10 +391,18 @@ walk_tree (struct expected *e, pid_t root_task, casing_error_t *err)
     return -1;
   queue = xmalloc0 (sizeof (pid_t));
   queue[n++] = root_task;
-  /* The queue grows while it is walked: every task of the tree once. */
+  /* The queue grows while it is walked: every task of the tree once.  A
+   * child that exited meanwhile is skipped; the root task must be there. */
   for (size_t i = 0; i < n; i++)
     if (check_task (e, queue[i], own_ns, &queue, &n, err) < 0)
-      return -1;
+      {
+        char pid[16];
+        /* check_task opened PID/task there: the handle of our pids. */
+        int proc = procfs_root_if_open ();
+        snprintf (pid, sizeof pid, "%d", (int) queue[i]);
+        if (i == 0 || proc < 0 || !vanished (e, proc, pid, err))
+          return -1;
+      }
   return 0;
 }
 
