@@ -213,6 +213,7 @@ restore_command (struct global_options *g, int argc, char **argv, casing_error_t
   c.o.root = g->root;
   c.o.c.criu_path = g->criu;
   c.o.systemd_cgroup = g->systemd_cgroup;
+  c.o.no_cgroup = g->no_cgroup;
   c.o.rootless = g->rootless;
   if (!c.detach)
     return restore_foreground (&c, err);

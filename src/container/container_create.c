@@ -28,6 +28,7 @@
 #include "core/rootless.h"
 #include "core/utils.h"
 #include "validate/validate.h"
+#include "bundle_setup.h"
 #include "console.h"
 #include "container.h"
 #include "container_internal.h"
@@ -49,153 +50,44 @@ struct clone3_args
 struct create_job
 {
   const struct container_create_options *o;
-  oci_config *config;
-  char *bundle;
-  char *rootfs;
-  char *config_data;
-  size_t config_len;
-  struct container_handle *h;
-  struct cgroup_manager *cgroup;
+  struct bundle_setup b; /* config, state, cgroup, console socket */
   struct seccomp_program *seccomp;
   struct rootfs_context rootfs_ctx;
   bool rootfs_ctx_prepared;
   char **env;
   int preserve_fds;
-  int console_sock;
   int console_master;
   int listen_fd;
   int sync_fd;
   int pid_ns_fd; /* a pid namespace joined by path (joined_pid.c), else -1 */
   pid_t child;   /* our child, the init (the setup process when joining) */
   pid_t pid;     /* the container's pid (the init, or the process it made) */
-  bool no_process; /* config.json has none: `start` will fail */
 };
 
+/* The steps `restore` shares (bundle_setup.c). */
 static int
 load_config (struct create_job *j, casing_error_t *err)
 {
-  cleanup_free char *path = NULL, *root = NULL;
-  char *msg = NULL;
-  char resolved[PATH_MAX];
-
-  if (realpath (j->o->bundle ? j->o->bundle : ".", resolved) == NULL)
-    return casing_error_errno (err, "bundle `%s`", j->o->bundle ? j->o->bundle : ".");
-  j->bundle = xstrdup (resolved);
-  xasprintf (&path, "%s/config.json", j->bundle);
-  TRACE_START (t);
-  if (read_all_file (path, &j->config_data, &j->config_len, err) < 0)
-    return -1;
-  if (oci_config_parse_data (j->config_data, j->config_len, "config.json", &j->config, &msg) < 0)
-    return casing_error_take (err, EINVAL, msg ? msg : xstrdup ("config.json: invalid"));
-  TRACE_STEP (t, "parse", 1, path);
-  t = trace_enabled () ? trace_now () : 0;
-  if (j->config->process && j->config->process->args_len == 0)
-    return casing_error_set (err, EINVAL, "config.json: process.args must have an entry");
   /* The seccomp filter is compiled there, once: it is what the init loads. */
-  if (validate_config_for_create (j->config, j->bundle, &j->seccomp, err) < 0)
-    return -1;
-  if (j->o->systemd_cgroup
-      && cgroup_systemd_check (j->config->linux_ ? j->config->linux_->cgroups_path : NULL, j->o->rootless, err) < 0)
-    return -1;
-  TRACE_STEP (t, "validate", 1, NULL);
-  /* No process: the setup takes an empty one (root, no terminal, nothing
-   * to apply); the init never runs it, `start` fails.  The config saved
-   * for the other commands is the file as it was, without. */
-  if (j->config->process == NULL)
-    {
-      j->config->process = xmalloc0 (sizeof (oci_process));
-      j->no_process = true;
-    }
-  if (rootfs_resolve_path (j->config, j->bundle, &root, err) < 0)
-    return -1;
-  if (realpath (root, resolved) == NULL)
-    return casing_error_errno (err, "root.path `%s`", root);
-  j->rootfs = xstrdup (resolved);
-  return 0;
+  return bundle_setup_load (&j->b, false, &j->seccomp, err);
 }
 
-/* runc's rules: a terminal needs somewhere to send it, and a console socket
- * without a terminal is a mistake worth reporting. */
 static int
 check_terminal_options (struct create_job *j, casing_error_t *err)
 {
-  const oci_process *p = j->config->process;
-  bool terminal = p->has_terminal && p->terminal;
-
-  if (terminal && j->o->console_socket == NULL && !j->o->keep_console_master)
-    return casing_error_set (err, EINVAL,
-                             "process.terminal is true: --console-socket is required");
-  if (!terminal && j->o->console_socket)
-    return casing_error_set (err, EINVAL,
-                             "--console-socket given but process.terminal is false");
-  if (j->o->console_socket)
-    {
-      j->console_sock = console_socket_connect (j->o->console_socket, err);
-      if (j->console_sock < 0)
-        return -1;
-    }
-  return 0;
-}
-
-static oci_map *
-map_dup (const oci_map *m)
-{
-  oci_map *c;
-  if (m == NULL)
-    return NULL;
-  c = xmalloc0 (sizeof *c);
-  for (size_t i = 0; i < m->len; i++)
-    oci_map_set (c, m->items[i].key, m->items[i].value);
-  return c;
+  return bundle_setup_terminal (&j->b, err);
 }
 
 static int
 record_state (struct create_job *j, casing_error_t *err)
 {
-  casing_state *s;
-
-  if (state_store_create (j->o->root, j->o->id, &j->h, err) < 0)
-    return -1;
-  s = j->h->state;
-  s->bundle = xstrdup (j->bundle);
-  s->rootfs = xstrdup (j->rootfs);
-  s->annotations = map_dup (j->config->annotations);
-  s->has_systemd_cgroup = true;
-  s->systemd_cgroup = j->o->systemd_cgroup;
-  s->has_rootless = true;
-  s->rootless = j->o->rootless;
-  /* The cgroup we are about to make, so a killed create can be undone. */
-  if (j->config->linux_ && j->config->linux_->cgroups_path)
-    s->cgroup_path = xstrdup (j->config->linux_->cgroups_path);
-  if (state_store_write (j->h, "config.json", j->config_data, j->config_len, err) < 0)
-    return -1;
-  s->config_path = state_store_path (j->h, "config.json");
-  return state_store_save (j->h, err);
+  return bundle_setup_record_state (&j->b, err);
 }
 
 static int
 create_cgroup (struct create_job *j, casing_error_t *err)
 {
-  const oci_linux *l = j->config->linux_;
-  struct cgroup_options opts = {
-    .id = j->o->id,
-    .cgroups_path = l ? l->cgroups_path : NULL,
-    .systemd = j->o->systemd_cgroup,
-    .rootless = j->o->rootless,
-    /* No cgroup when told so (Podman --cgroups=disabled), or when the
-     * config asks for nothing a cgroup gives (crun). */
-    .disabled = j->o->no_cgroup
-                || (!j->o->systemd_cgroup && (l == NULL || (l->cgroups_path == NULL && l->resources == NULL))),
-    .devices = l ? l->devices : NULL,
-    .devices_len = l ? l->devices_len : 0,
-    .annotations = j->config->annotations,
-  };
-
-  if (cgroup_manager_create (&opts, l ? l->resources : NULL, &j->cgroup, err) < 0)
-    return -1;
-  if (cgroup_manager_save (j->cgroup, j->h->state, err) < 0)
-    return -1;
-  return state_store_save (j->h, err);
+  return bundle_setup_cgroup (&j->b, err);
 }
 
 /* start.sock: `start` connects here.  Bound through /proc/self/fd so a long
@@ -215,11 +107,11 @@ create_start_socket (struct create_job *j, casing_error_t *err)
   j->listen_fd = fd;
   if (fchmod (fd, 0600) < 0)
     return casing_error_errno (err, "restrict the mode of the start socket");
-  snprintf (addr.sun_path, sizeof addr.sun_path, "/proc/self/fd/%d/start.sock", j->h->dirfd);
+  snprintf (addr.sun_path, sizeof addr.sun_path, "/proc/self/fd/%d/start.sock", j->b.h->dirfd);
   if (bind (fd, (struct sockaddr *) &addr, sizeof addr) < 0)
-    return casing_error_errno (err, "bind `%s/start.sock`", j->h->dir);
+    return casing_error_errno (err, "bind `%s/start.sock`", j->b.h->dir);
   if (listen (fd, 4) < 0)
-    return casing_error_errno (err, "listen on `%s/start.sock`", j->h->dir);
+    return casing_error_errno (err, "listen on `%s/start.sock`", j->b.h->dir);
   return 0;
 }
 
@@ -231,7 +123,7 @@ prepare_env (struct create_job *j)
   const char *listen = getenv ("LISTEN_FDS");
   int64_t n;
 
-  j->env = strv_terminated (j->config->process->env, j->config->process->env_len);
+  j->env = strv_terminated (j->b.config->process->env, j->b.config->process->env_len);
   j->preserve_fds = j->o->preserve_fds;
   if (listen && parse_int64 (listen, &n) == 0 && n > 0 && n < 4096)
     {
@@ -254,7 +146,7 @@ static void
 add_notify_socket (struct create_job *j)
 {
   const char *path = getenv ("NOTIFY_SOCKET");
-  oci_config *c = j->config;
+  oci_config *c = j->b.config;
   oci_mount *m;
   char **old;
 
@@ -319,34 +211,34 @@ spawn_init (struct create_job *j, casing_error_t *err)
   int sync[2], flags;
   bool into_cgroup;
   struct container_child_ctx ctx = {
-    .config = j->config,
+    .config = j->b.config,
     .rootfs_ctx = &j->rootfs_ctx,
     .id = j->o->id,
-    .bundle = j->bundle,
-    .rootfs = j->rootfs,
+    .bundle = j->b.bundle,
+    .rootfs = j->b.rootfs,
     .no_pivot = j->o->no_pivot,
     .no_new_keyring = j->o->no_new_keyring,
     .preserve_fds = j->preserve_fds,
     .seccomp = j->seccomp,
     .env = j->env,
-    .no_process = j->no_process,
+    .no_process = j->b.no_process,
     .pid_ns_fd = j->pid_ns_fd,
     .pty_slave = -1,
   };
 
-  flags = namespaces_clone_flags (j->config, err);
+  flags = namespaces_clone_flags (j->b.config, err);
   if (flags < 0)
     return -1;
   if (sync_socketpair (sync, err) < 0)
     return -1;
   ctx.sync_fd = sync[1];
-  ctx.inherited_fds[0] = j->h->lock_fd;
-  ctx.inherited_fds[1] = j->h->dirfd;
-  ctx.inherited_fds[2] = j->console_sock;
+  ctx.inherited_fds[0] = j->b.h->lock_fd;
+  ctx.inherited_fds[1] = j->b.h->dirfd;
+  ctx.inherited_fds[2] = j->b.console_sock;
   ctx.log_fd = log_get_fd ();
   ctx.start_listen_fd = j->listen_fd;
   j->sync_fd = sync[0];
-  j->pid = clone_container ((unsigned) flags, cgroup_manager_clone_fd (j->cgroup), &into_cgroup,
+  j->pid = clone_container ((unsigned) flags, cgroup_manager_clone_fd (j->b.cgroup), &into_cgroup,
                             err);
   if (j->pid == 0)
     {
@@ -364,20 +256,20 @@ spawn_init (struct create_job *j, casing_error_t *err)
   j->rootfs_ctx_prepared = false;
   if (j->pid < 0)
     return -1;
-  j->h->state->has_pid = true;
-  j->h->state->pid = j->pid;
-  if (process_start_time (j->pid, &j->h->state->pid_start_time, err) < 0)
+  j->b.h->state->has_pid = true;
+  j->b.h->state->pid = j->pid;
+  if (process_start_time (j->pid, &j->b.h->state->pid_start_time, err) < 0)
     return -1;
-  j->h->state->has_pid_start_time = true;
-  if (state_store_save (j->h, err) < 0)
+  j->b.h->state->has_pid_start_time = true;
+  if (state_store_save (j->b.h, err) < 0)
     return -1;
   if (into_cgroup)
     return 0;
-  int placed = cgroup_manager_enter (j->cgroup, j->pid, err);
+  int placed = cgroup_manager_enter (j->b.cgroup, j->pid, err);
   if (placed < 0)
     return -1;
   /* systemd driver: where the scope landed is known only now. */
-  if (placed > 0 && (cgroup_manager_save (j->cgroup, j->h->state, err) < 0 || state_store_save (j->h, err) < 0))
+  if (placed > 0 && (cgroup_manager_save (j->b.cgroup, j->b.h->state, err) < 0 || state_store_save (j->b.h, err) < 0))
     return -1;
   return 0;
 }
@@ -385,23 +277,23 @@ spawn_init (struct create_job *j, casing_error_t *err)
 static int
 finish_parent_setup (struct create_job *j, casing_error_t *err)
 {
-  const oci_linux *l = j->config->linux_;
+  const oci_linux *l = j->b.config->linux_;
 
-  if (config_has_namespace (j->config, "user")
-      && userns_write_mappings (j->pid, j->config, err) < 0)
+  if (config_has_namespace (j->b.config, "user")
+      && userns_write_mappings (j->pid, j->b.config, err) < 0)
     return -1;
-  if (netdevices_move (j->pid, j->config, err) < 0)
+  if (netdevices_move (j->pid, j->b.config, err) < 0)
     return -1;
   /* The device rules before the init makes /dev: v1 takes them one write
    * at a time, deny-all first, and a mknod in between fails. */
-  if (cgroup_manager_apply_devices (j->cgroup, l ? l->resources : NULL, err) < 0)
+  if (cgroup_manager_apply_devices (j->b.cgroup, l ? l->resources : NULL, err) < 0)
     return -1;
   if (sync_send (j->sync_fd, SYNC_PARENT_DONE, NULL, 0, -1, err) < 0)
     return -1;
   /* The limits while the init sets up (it is in the cgroup already): they
    * are in place before it reports ready, long before the container's
    * program runs. */
-  return cgroup_manager_apply_limits (j->cgroup, l ? l->resources : NULL, err);
+  return cgroup_manager_apply_limits (j->b.cgroup, l ? l->resources : NULL, err);
 }
 
 /* The hooks of create see the container as `created`, as runc and crun
@@ -410,16 +302,16 @@ finish_parent_setup (struct create_job *j, casing_error_t *err)
 static int
 run_runtime_hooks (struct create_job *j, casing_error_t *err)
 {
-  cleanup_free char *state = container_state_json (j->h, CONTAINER_CREATED, false, err);
+  cleanup_free char *state = container_state_json (j->b.h, CONTAINER_CREATED, false, err);
 
   if (state == NULL)
     return -1;
   TRACE_START (t);
-  if (hooks_run (j->config, HOOK_PRESTART, state, err) < 0)
+  if (hooks_run (j->b.config, HOOK_PRESTART, state, err) < 0)
     return -1;
   TRACE_STEP (t, "hooks", 1, "prestart");
   t = trace_enabled () ? trace_now () : 0;
-  if (hooks_run (j->config, HOOK_CREATE_RUNTIME, state, err) < 0)
+  if (hooks_run (j->b.config, HOOK_CREATE_RUNTIME, state, err) < 0)
     return -1;
   TRACE_STEP (t, "hooks", 1, "createRuntime");
   return sync_send (j->sync_fd, SYNC_HOOKS_DONE, state, strlen (state), -1, err);
@@ -430,7 +322,7 @@ handle_console (struct create_job *j, struct sync_msg *m, casing_error_t *err)
 {
   if (m->fd < 0)
     return casing_error_set (err, EPROTO, "no pty master received from the container");
-  return console_deliver_master (j->console_sock, m->payload, &m->fd, &j->console_master, err);
+  return console_deliver_master (j->b.console_sock, m->payload, &m->fd, &j->console_master, err);
 }
 
 /* Why the init died when it closed the socket without a word. */
@@ -454,7 +346,7 @@ init_died (struct create_job *j, casing_error_t *err)
 static int
 take_container_pid (struct create_job *j, const char *payload, casing_error_t *err)
 {
-  casing_state *s = j->h->state;
+  casing_state *s = j->b.h->state;
   int64_t v;
 
   if (parse_int64 (payload, &v) < 0 || v <= 0 || v > INT32_MAX)
@@ -463,7 +355,7 @@ take_container_pid (struct create_job *j, const char *payload, casing_error_t *e
   s->pid = j->pid;
   if (process_start_time (j->pid, &s->pid_start_time, err) < 0)
     return -1;
-  return state_store_save (j->h, err);
+  return state_store_save (j->b.h, err);
 }
 
 static int
@@ -510,9 +402,9 @@ mark_created (struct create_job *j, casing_error_t *err)
 {
   struct sync_msg m = { .fd = -1 };
 
-  free (j->h->state->status);
-  j->h->state->status = xstrdup ("created");
-  if (state_store_save (j->h, err) < 0)
+  free (j->b.h->state->status);
+  j->b.h->state->status = xstrdup ("created");
+  if (state_store_save (j->b.h, err) < 0)
     return -1;
   if (j->o->pid_file && write_pid_file (j->o->pid_file, j->pid, err) < 0)
     return -1;
@@ -535,13 +427,13 @@ undo_create (struct create_job *j)
       while (waitpid (j->child, NULL, 0) < 0 && errno == EINTR)
         ;
     }
-  if (j->cgroup)
-    (void) cgroup_manager_destroy (j->cgroup, NULL);
+  if (j->b.cgroup)
+    (void) cgroup_manager_destroy (j->b.cgroup, NULL);
   /* Without a mount namespace the child's mounts are in ours. */
-  if (j->config && j->rootfs)
-    (void) rootfs_release_host_mounts (j->config, j->rootfs, NULL);
-  if (j->h)
-    (void) state_store_remove (j->h, NULL);
+  if (j->b.config && j->b.rootfs)
+    (void) rootfs_release_host_mounts (j->b.config, j->b.rootfs, NULL);
+  if (j->b.h)
+    (void) state_store_remove (j->b.h, NULL);
 }
 
 static void
@@ -550,8 +442,6 @@ create_job_free (struct create_job *j)
   if (j->rootfs_ctx_prepared)
     rootfs_context_release (&j->rootfs_ctx);
   free (j->env); /* the vector only: the strings belong to the config */
-  if (j->console_sock >= 0)
-    close (j->console_sock);
   if (j->listen_fd >= 0)
     close (j->listen_fd);
   if (j->sync_fd >= 0)
@@ -560,24 +450,18 @@ create_job_free (struct create_job *j)
     close (j->pid_ns_fd);
   if (j->seccomp)
     seccomp_program_free (j->seccomp);
-  if (j->cgroup)
-    cgroup_manager_free (j->cgroup);
-  container_handle_free (j->h);
-  oci_config_free (j->config);
-  free (j->bundle);
-  free (j->rootfs);
-  free (j->config_data);
+  bundle_setup_release (&j->b);
 }
 
 static int
 prepare_rootfs_context (struct create_job *j, casing_error_t *err)
 {
-  const oci_config *c = j->config;
+  const oci_config *c = j->b.config;
 
   j->rootfs_ctx = (struct rootfs_context){
     .config = c,
-    .rootfs = j->rootfs,
-    .bundle = j->bundle,
+    .rootfs = j->b.rootfs,
+    .bundle = j->b.bundle,
     .no_pivot = j->o->no_pivot,
     /* Root of a user namespace someone made for us (rootless Podman) is
      * as unprivileged over devices and file systems as a new one. */
@@ -612,14 +496,14 @@ protect (struct create_job *j, casing_error_t *err)
 static int
 connect_seccomp_listener (struct create_job *j, casing_error_t *err)
 {
-  const oci_linux *l = j->config->linux_;
+  const oci_linux *l = j->b.config->linux_;
   return l ? seccomp_connect_listener (j->seccomp, l->seccomp, err) : 0;
 }
 
 static int
 prepare_namespaces (struct create_job *j, casing_error_t *err)
 {
-  return namespaces_prepare_parent (j->config, &j->pid_ns_fd, err);
+  return namespaces_prepare_parent (j->b.config, &j->pid_ns_fd, err);
 }
 
 static int
@@ -673,7 +557,11 @@ container_create (const struct container_create_options *o, struct container_cre
                   casing_error_t *err)
 {
   struct create_job j = {
-    .o = o, .console_sock = -1, .console_master = -1, .listen_fd = -1, .sync_fd = -1, .pid_ns_fd = -1,
+    .o = o,
+    .b = { BUNDLE_SETUP_INIT, .root = o->root, .id = o->id, .dir = o->bundle, .console_socket = o->console_socket,
+           .systemd_cgroup = o->systemd_cgroup, .no_cgroup = o->no_cgroup, .rootless = o->rootless,
+           .keep_console_master = o->keep_console_master },
+    .console_master = -1, .listen_fd = -1, .sync_fd = -1, .pid_ns_fd = -1,
     .child = -1, .pid = -1,
   };
   int r = create_steps (&j, err);

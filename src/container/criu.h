@@ -50,7 +50,7 @@ struct container_restore_options
   const char *console_socket;
   const char *lsm_profile;         /* TYPE:NAME */
   const char *lsm_mount_context;
-  bool systemd_cgroup, rootless, no_pivot, tcp_close;
+  bool systemd_cgroup, no_cgroup, rootless, no_pivot, tcp_close;
   /* In the foreground with a terminal and no console socket: keep the pty
    * master for the caller, as `run` does. */
   bool keep_console_master;

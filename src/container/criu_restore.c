@@ -28,6 +28,7 @@
 #include "core/utils.h"
 #include "isolation/isolation.h"
 #include "validate/validate.h"
+#include "bundle_setup.h"
 #include "console.h"
 #include "criu_internal.h"
 #include "hooks.h"
@@ -37,20 +38,13 @@ struct restore_job
 {
   const struct container_restore_options *o;
   container_warn_fn warn;
-  oci_config *config;
-  char *config_data;
-  size_t config_len;
-  char *bundle;
-  char *rootfs;
+  struct bundle_setup b; /* config, state, cgroup, console socket: as create */
   char *criu;
-  struct container_handle *h;
-  struct cgroup_manager *cgroup;
   struct criu_dirs dirs;
   struct criu_opts opts;
   struct criu_swrk swrk;
   int *ns_fds;       /* -1 terminated */
   size_t n_ns_fds;
-  int console_sock;
   int console_master;
   char *cgroups;     /* /proc/PID/cgroup of criu, in the container's cgroups */
   char **cgroup_dirs; /* their host directories */
@@ -58,108 +52,14 @@ struct restore_job
   pid_t pid;         /* the restored root task, once criu told us */
 };
 
+/* As `create` (bundle_setup.c); criu must be able to restore what the
+ * config asks for. */
 static int
 load_bundle (struct restore_job *j, casing_error_t *err)
 {
-  cleanup_free char *path = NULL, *root = NULL;
-  char resolved[PATH_MAX], *msg = NULL;
-  const char *b = j->o->bundle ? j->o->bundle : ".";
-
-  if (realpath (b, resolved) == NULL)
-    return casing_error_errno (err, "bundle `%s`", b);
-  j->bundle = xstrdup (resolved);
-  xasprintf (&path, "%s/config.json", j->bundle);
-  if (read_all_file (path, &j->config_data, &j->config_len, err) < 0)
+  if (bundle_setup_load (&j->b, true, NULL, err) < 0)
     return -1;
-  if (oci_config_parse_data (j->config_data, j->config_len, "config.json", &j->config, &msg) < 0)
-    return casing_error_take (err, EINVAL, msg ? msg : xstrdup ("config.json: invalid"));
-  if (j->config->process == NULL)
-    return casing_error_set (err, EINVAL, "config.json: a process is required");
-  if (validate_config_for_create (j->config, j->bundle, NULL, err) < 0)
-    return -1;
-  if (rootfs_resolve_path (j->config, j->bundle, &root, err) < 0)
-    return -1;
-  if (realpath (root, resolved) == NULL)
-    return casing_error_errno (err, "root.path `%s`", root);
-  j->rootfs = xstrdup (resolved);
-  return criu_check_supported (j->config, j->o->rootless, "restore", err);
-}
-
-/* The same rules as `create`: a terminal goes somewhere, a console socket
- * needs a terminal. */
-static int
-check_terminal (struct restore_job *j, casing_error_t *err)
-{
-  const oci_process *p = j->config->process;
-  bool terminal = p->has_terminal && p->terminal;
-
-  if (terminal && j->o->console_socket == NULL && !j->o->keep_console_master)
-    return casing_error_set (err, EINVAL, "process.terminal is true: --console-socket is required");
-  if (!terminal && j->o->console_socket)
-    return casing_error_set (err, EINVAL, "--console-socket given but process.terminal is false");
-  if (j->o->console_socket)
-    {
-      j->console_sock = console_socket_connect (j->o->console_socket, err);
-      if (j->console_sock < 0)
-        return -1;
-    }
-  return 0;
-}
-
-static oci_map *
-map_copy (const oci_map *m)
-{
-  oci_map *c;
-
-  if (m == NULL)
-    return NULL;
-  c = xmalloc0 (sizeof *c);
-  for (size_t i = 0; i < m->len; i++)
-    oci_map_set (c, m->items[i].key, m->items[i].value);
-  return c;
-}
-
-static int
-record_state (struct restore_job *j, casing_error_t *err)
-{
-  casing_state *s;
-
-  if (state_store_create (j->o->root, j->o->id, &j->h, err) < 0)
-    return -1;
-  s = j->h->state;
-  s->bundle = xstrdup (j->bundle);
-  s->rootfs = xstrdup (j->rootfs);
-  s->annotations = map_copy (j->config->annotations);
-  s->has_systemd_cgroup = true;
-  s->systemd_cgroup = j->o->systemd_cgroup;
-  s->has_rootless = true;
-  s->rootless = j->o->rootless;
-  if (j->config->linux_ && j->config->linux_->cgroups_path)
-    s->cgroup_path = xstrdup (j->config->linux_->cgroups_path);
-  if (state_store_write (j->h, "config.json", j->config_data, j->config_len, err) < 0)
-    return -1;
-  s->config_path = state_store_path (j->h, "config.json");
-  return state_store_save (j->h, err);
-}
-
-static int
-create_cgroup (struct restore_job *j, casing_error_t *err)
-{
-  const oci_linux *l = j->config->linux_;
-  struct cgroup_options opts = {
-    .id = j->o->id,
-    .cgroups_path = l ? l->cgroups_path : NULL,
-    .systemd = j->o->systemd_cgroup,
-    .rootless = j->o->rootless,
-    .devices = l ? l->devices : NULL,
-    .devices_len = l ? l->devices_len : 0,
-  };
-
-  if (cgroup_manager_create (&opts, l ? l->resources : NULL, &j->cgroup, err) < 0)
-    return -1;
-  if (cgroup_manager_save (j->cgroup, j->h->state, err) < 0)
-    return -1;
-  return state_store_save (j->h, err);
+  return criu_check_supported (j->b.config, j->o->rootless, "restore", err);
 }
 
 /* The label the tasks get: --lsm-profile, else the config's (the images
@@ -168,7 +68,7 @@ static char *
 lsm_profile (struct restore_job *j)
 {
   const struct lsm_host *host = lsm_host_probe ();
-  const oci_process *p = j->config->process;
+  const oci_process *p = j->b.config->process;
   char *s = NULL;
 
   if (j->o->lsm_profile)
@@ -192,18 +92,18 @@ build_opts (struct restore_job *j, casing_error_t *err)
   c->images_dir_fd = j->dirs.images;
   c->work_dir_fd = j->dirs.work;
   c->log_file = CRIU_RESTORE_LOG;
-  c->root = j->rootfs;
+  c->root = j->b.rootfs;
   c->rst_sibling = true;
   /* Device files are found again by their device number. */
   c->evasive_devices = true;
   c->tcp_close = j->o->tcp_close;
   c->lsm_profile = j->lsm_profile = lsm_profile (j);
   c->lsm_mount_context = j->o->lsm_mount_context;
-  c->config_file = criu_config_file (j->config);
-  if (criu_ns_restore (j->config, c, &j->ns_fds, &j->n_ns_fds, err) < 0
+  c->config_file = criu_config_file (j->b.config);
+  if (criu_ns_restore (j->b.config, c, &j->ns_fds, &j->n_ns_fds, err) < 0
       || criu_stdio_restore (j->dirs.images, c, err) < 0)
     return -1;
-  return criu_mounts_restore (j->config, j->bundle, c, err);
+  return criu_mounts_restore (j->b.config, j->b.bundle, c, err);
 }
 
 /* criu in the container's cgroups before it restores anything: the
@@ -211,12 +111,12 @@ build_opts (struct restore_job *j, casing_error_t *err)
 static int
 start_criu (struct restore_job *j, casing_error_t *err)
 {
-  const oci_linux *l = j->config->linux_;
+  const oci_linux *l = j->b.config->linux_;
   size_t n = j->n_ns_fds + 2;
   cleanup_free int *keep = xmalloc0 (n * sizeof (int));
   int reopen[] = { j->dirs.images, j->dirs.work };
   const char *paths[] = { j->o->c.image_path, j->dirs.work_path };
-  struct criu_spawn s = { .criu_path = j->criu, .keep_fds = keep, .n_keep_fds = n, .private_root = j->rootfs,
+  struct criu_spawn s = { .criu_path = j->criu, .keep_fds = keep, .n_keep_fds = n, .private_root = j->b.rootfs,
                           .reopen_fds = reopen, .reopen_paths = paths, .n_reopen = 2 };
   bool seccomp;
   int placed;
@@ -225,16 +125,16 @@ start_criu (struct restore_job *j, casing_error_t *err)
   keep[1] = j->dirs.work;
   for (size_t i = 0; i < j->n_ns_fds; i++)
     keep[i + 2] = j->ns_fds[i];
-  if (criu_confinement (j->config, &s.no_new_privs, &seccomp, err) < 0)
+  if (criu_confinement (j->b.config, &s.no_new_privs, &seccomp, err) < 0)
     return -1;
   if (criu_swrk_start (&s, &j->swrk, err) < 0)
     return -1;
-  placed = cgroup_manager_enter (j->cgroup, j->swrk.pid, err);
+  placed = cgroup_manager_enter (j->b.cgroup, j->swrk.pid, err);
   if (placed < 0)
     return -1;
-  if (placed > 0 && (cgroup_manager_save (j->cgroup, j->h->state, err) < 0 || state_store_save (j->h, err) < 0))
+  if (placed > 0 && (cgroup_manager_save (j->b.cgroup, j->b.h->state, err) < 0 || state_store_save (j->b.h, err) < 0))
     return -1;
-  if (cgroup_manager_apply (j->cgroup, l ? l->resources : NULL, err) < 0)
+  if (cgroup_manager_apply (j->b.cgroup, l ? l->resources : NULL, err) < 0)
     return -1;
   j->cgroups = criu_proc_cgroup (j->swrk.pid, err);
   if (j->cgroups == NULL)
@@ -251,7 +151,7 @@ start_criu (struct restore_job *j, casing_error_t *err)
 static int
 record_pid (struct restore_job *j, pid_t pid, casing_error_t *err)
 {
-  casing_state *s = j->h->state;
+  casing_state *s = j->b.h->state;
 
   if (pid <= 0)
     return casing_error_set (err, EPROTO, "criu gave no pid for the restored process");
@@ -263,19 +163,19 @@ record_pid (struct restore_job *j, pid_t pid, casing_error_t *err)
   if (process_start_time (pid, &s->pid_start_time, err) < 0)
     return -1;
   s->has_pid_start_time = true;
-  return state_store_save (j->h, err);
+  return state_store_save (j->b.h, err);
 }
 
 static int
 run_creation_hooks (struct restore_job *j, casing_error_t *err)
 {
-  cleanup_free char *state = container_state_json (j->h, CONTAINER_CREATING, false, err);
+  cleanup_free char *state = container_state_json (j->b.h, CONTAINER_CREATING, false, err);
 
   if (state == NULL)
     return -1;
-  if (hooks_run (j->config, HOOK_PRESTART, state, err) < 0)
+  if (hooks_run (j->b.config, HOOK_PRESTART, state, err) < 0)
     return -1;
-  return hooks_run (j->config, HOOK_CREATE_RUNTIME, state, err);
+  return hooks_run (j->b.config, HOOK_CREATE_RUNTIME, state, err);
 }
 
 /* CRIU made a new pty pair in the container's devpts for the terminal the
@@ -285,7 +185,7 @@ deliver_console (struct restore_job *j, int fd, casing_error_t *err)
 {
   char name[64];
 
-  if (j->console_sock < 0 && !j->o->keep_console_master)
+  if (j->b.console_sock < 0 && !j->o->keep_console_master)
     {
       close (fd);
       return casing_error_set (err, EINVAL, "the checkpoint has a terminal: --console-socket is required");
@@ -295,7 +195,7 @@ deliver_console (struct restore_job *j, int fd, casing_error_t *err)
   if (j->console_master >= 0)
     close (j->console_master);
   j->console_master = -1;
-  int r = console_deliver_master (j->console_sock, name, &fd, &j->console_master, err);
+  int r = console_deliver_master (j->b.console_sock, name, &fd, &j->console_master, err);
   if (fd >= 0)
     close (fd);
   return r;
@@ -306,10 +206,10 @@ static int
 verify_placement (struct restore_job *j, pid_t pid, casing_error_t *err)
 {
   struct criu_mount_check mc = {
-    .config = j->config, .rootfs = j->rootfs, .bundle = j->bundle, .cgroup_dirs = j->cgroup_dirs,
+    .config = j->b.config, .rootfs = j->b.rootfs, .bundle = j->b.bundle, .cgroup_dirs = j->cgroup_dirs,
   };
 
-  if (criu_verify_placement (j->config, j->cgroups, j->swrk.pid, pid, err) < 0)
+  if (criu_verify_placement (j->b.config, j->cgroups, j->swrk.pid, pid, err) < 0)
     return -1;
   return criu_verify_mounts (&mc, pid, err);
 }
@@ -357,11 +257,11 @@ restore (struct restore_job *j, casing_error_t *err)
 static int
 run_poststart (struct restore_job *j, casing_error_t *err)
 {
-  cleanup_free char *state = container_state_json (j->h, CONTAINER_RUNNING, false, err);
+  cleanup_free char *state = container_state_json (j->b.h, CONTAINER_RUNNING, false, err);
 
   if (state == NULL)
     return -1;
-  return hooks_run (j->config, HOOK_POSTSTART, state, err);
+  return hooks_run (j->b.config, HOOK_POSTSTART, state, err);
 }
 
 /* The container is running: limits again (CRIU's "full" and "strict"
@@ -370,15 +270,15 @@ run_poststart (struct restore_job *j, casing_error_t *err)
 static int
 finish (struct restore_job *j, casing_error_t *err)
 {
-  const oci_linux *l = j->config->linux_;
+  const oci_linux *l = j->b.config->linux_;
 
-  if (criu_verify_creds (j->config, j->lsm_profile, j->pid, err) < 0)
+  if (criu_verify_creds (j->b.config, j->lsm_profile, j->pid, err) < 0)
     return -1;
-  if (cgroup_manager_apply (j->cgroup, l ? l->resources : NULL, err) < 0)
+  if (cgroup_manager_apply (j->b.cgroup, l ? l->resources : NULL, err) < 0)
     return casing_error_prefix (err, "apply the cgroup limits again after the restore");
-  free (j->h->state->status);
-  j->h->state->status = xstrdup ("running");
-  if (state_store_save (j->h, err) < 0)
+  free (j->b.h->state->status);
+  j->b.h->state->status = xstrdup ("running");
+  if (state_store_save (j->b.h, err) < 0)
     return -1;
   if (j->o->pid_file && write_pid_file (j->o->pid_file, j->pid, err) < 0)
     return -1;
@@ -392,17 +292,17 @@ restore_steps (struct restore_job *j, casing_error_t *err)
   if (self_exe_protect (err) < 0)
     return -1;
   (void) lsm_host_probe ();
-  if (load_bundle (j, err) < 0 || check_terminal (j, err) < 0)
+  if (load_bundle (j, err) < 0 || bundle_setup_terminal (&j->b, err) < 0)
     return -1;
   if (criu_find (j->o->c.criu_path, &j->criu, err) < 0)
     return -1;
   if (criu_dirs_open (j->o->c.image_path, j->o->c.work_path, false, &j->dirs, err) < 0)
     return -1;
-  if (build_opts (j, err) < 0 || criu_verify_images (j->config, j->dirs.images, err) < 0)
+  if (build_opts (j, err) < 0 || criu_verify_images (j->b.config, j->dirs.images, err) < 0)
     return -1;
-  if (rootfs_make_bind_mountpoints (j->config, j->rootfs, j->bundle, err) < 0)
+  if (rootfs_make_bind_mountpoints (j->b.config, j->b.rootfs, j->b.bundle, err) < 0)
     return -1;
-  if (record_state (j, err) < 0 || create_cgroup (j, err) < 0)
+  if (bundle_setup_record_state (&j->b, err) < 0 || bundle_setup_cgroup (&j->b, err) < 0)
     return -1;
   if (start_criu (j, err) < 0 || restore (j, err) < 0)
     return -1;
@@ -436,13 +336,13 @@ undo (struct restore_job *j)
   if (j->swrk.pid > 0)
     kill (j->swrk.pid, SIGKILL);
   (void) criu_swrk_finish (&j->swrk);
-  if (j->pid > 0 && j->h && container_pid_matches (j->pid, j->h->state->pid_start_time))
+  if (j->pid > 0 && j->b.h && container_pid_matches (j->pid, j->b.h->state->pid_start_time))
     kill (j->pid, SIGKILL);
-  if (j->cgroup && cgroup_manager_destroy (j->cgroup, &e) < 0)
+  if (j->b.cgroup && cgroup_manager_destroy (j->b.cgroup, &e) < 0)
     warn_of (j, &e);
   /* The root task was our child (rst_sibling). */
   reap (j->pid);
-  if (j->h && state_store_remove (j->h, &e) < 0)
+  if (j->b.h && state_store_remove (j->b.h, &e) < 0)
     warn_of (j, &e);
 }
 
@@ -453,17 +353,9 @@ job_free (struct restore_job *j)
   for (size_t i = 0; i < j->n_ns_fds; i++)
     close (j->ns_fds[i]);
   free (j->ns_fds);
-  if (j->console_sock >= 0)
-    close (j->console_sock);
   criu_opts_release (&j->opts);
   criu_dirs_close (&j->dirs);
-  if (j->cgroup)
-    cgroup_manager_free (j->cgroup);
-  container_handle_free (j->h);
-  oci_config_free (j->config);
-  free (j->config_data);
-  free (j->bundle);
-  free (j->rootfs);
+  bundle_setup_release (&j->b);
   free (j->criu);
   free (j->cgroups);
   for (char **d = j->cgroup_dirs; d && *d; d++)
@@ -477,7 +369,10 @@ container_restore (const struct container_restore_options *o, struct container_r
                    container_warn_fn warn, casing_error_t *err)
 {
   struct restore_job j = {
-    .o = o, .warn = warn, .swrk = { .pid = -1, .sock = -1 }, .console_sock = -1, .console_master = -1,
+    .o = o, .warn = warn, .swrk = { .pid = -1, .sock = -1 }, .console_master = -1,
+    .b = { BUNDLE_SETUP_INIT, .root = o->root, .id = o->id, .dir = o->bundle, .console_socket = o->console_socket,
+           .systemd_cgroup = o->systemd_cgroup, .no_cgroup = o->no_cgroup, .rootless = o->rootless,
+           .keep_console_master = o->keep_console_master },
     .dirs = { .images = -1, .work = -1 },
   };
   int r;
