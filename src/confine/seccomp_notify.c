@@ -12,6 +12,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "core/fdpass.h"
 #include "core/utils.h"
 #include "seccomp_internal.h"
 
@@ -81,19 +82,9 @@ seccomp_listener_connect (const char *path, casing_error_t *err)
 static int
 send_with_fd (int sock, const char *msg, size_t len, int fd, casing_error_t *err)
 {
-  char control[CMSG_SPACE (sizeof (int))] = { 0 };
   struct iovec iov = { .iov_base = (void *) msg, .iov_len = len };
-  struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof control };
-  struct cmsghdr *c = CMSG_FIRSTHDR (&mh);
-  ssize_t n;
+  ssize_t n = fdpass_send (sock, &iov, 1, fd);
 
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN (sizeof (int));
-  memcpy (CMSG_DATA (c), &fd, sizeof (int));
-  do
-    n = sendmsg (sock, &mh, MSG_NOSIGNAL);
-  while (n < 0 && errno == EINTR);
   if (n < 0)
     return casing_error_errno (err, "sendmsg");
   /* The fd went with the first call; the rest is plain payload. */

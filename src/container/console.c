@@ -10,6 +10,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "core/fdpass.h"
 #include "core/utils.h"
 #include "console.h"
 
@@ -102,24 +103,9 @@ int
 console_socket_send (int sock, const char *pty_name, int master, casing_error_t *err)
 {
   struct iovec iov = { (void *) pty_name, strlen (pty_name) };
-  union
-  {
-    char buf[CMSG_SPACE (sizeof (int))];
-    struct cmsghdr align;
-  } u;
-  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-                        .msg_controllen = sizeof u.buf };
-  struct cmsghdr *c;
 
-  memset (&u, 0, sizeof u);
-  c = CMSG_FIRSTHDR (&msg);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN (sizeof (int));
-  memcpy (CMSG_DATA (c), &master, sizeof (int));
-  while (sendmsg (sock, &msg, MSG_NOSIGNAL) < 0)
-    if (errno != EINTR)
-      return casing_error_errno (err, "send the pty master to the console socket");
+  if (fdpass_send (sock, &iov, 1, master) < 0)
+    return casing_error_errno (err, "send the pty master to the console socket");
   return 0;
 }
 

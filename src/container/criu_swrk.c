@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/fdpass.h"
 #include "core/utils.h"
 #include "container_internal.h"
 #include "criu_proto.h"
@@ -69,38 +70,19 @@ send_fd (int sock, int fd, casing_error_t *err)
 {
   char byte = 0;
   struct iovec iov = { &byte, 1 };
-  union
-  {
-    char buf[CMSG_SPACE (sizeof (int))];
-    struct cmsghdr align;
-  } u;
-  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf };
-  struct cmsghdr *c;
 
-  memset (&u, 0, sizeof u);
-  c = CMSG_FIRSTHDR (&msg);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN (sizeof (int));
-  memcpy (CMSG_DATA (c), &fd, sizeof (int));
-  while (sendmsg (sock, &msg, MSG_NOSIGNAL) < 0)
-    if (errno != EINTR)
-      return casing_error_errno (err, "pass criu's socket");
+  if (fdpass_send (sock, &iov, 1, fd) < 0)
+    return casing_error_errno (err, "pass criu's socket");
   return 0;
 }
 
-static int take_fd (struct msghdr *msg);
 
 static int
 recv_fd (int sock, casing_error_t *err)
 {
   char byte;
   struct iovec iov = { &byte, 1 };
-  union
-  {
-    char buf[CMSG_SPACE (sizeof (int))];
-    struct cmsghdr align;
-  } u;
+  union fdpass_control u;
   struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf };
   ssize_t n;
   int fd;
@@ -110,7 +92,7 @@ recv_fd (int sock, casing_error_t *err)
   while (n < 0 && errno == EINTR);
   if (n < 0)
     return casing_error_errno (err, "receive criu's socket");
-  fd = take_fd (&msg);
+  fd = fdpass_take (&msg);
   if (fd < 0)
     return casing_error_set (err, EPROTO, "criu's socket was not passed");
   return fd;
@@ -268,28 +250,6 @@ send_request (struct criu_swrk *w, enum criu_req_type type, const struct criu_op
   return 0;
 }
 
-/* The fd criu passed along with a message, if any. */
-static int
-take_fd (struct msghdr *msg)
-{
-  int fd = -1;
-
-  for (struct cmsghdr *c = CMSG_FIRSTHDR (msg); c; c = CMSG_NXTHDR (msg, c))
-    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
-      {
-        size_t n = (c->cmsg_len - CMSG_LEN (0)) / sizeof (int);
-        int *fds = (int *) CMSG_DATA (c);
-        for (size_t i = 0; i < n; i++)
-          {
-            if (fd < 0)
-              fd = fds[i];
-            else
-              close (fds[i]);
-          }
-      }
-  return fd;
-}
-
 static int
 recv_answer (struct criu_swrk *w, struct criu_resp *out, casing_error_t *err)
 {
@@ -308,7 +268,7 @@ recv_answer (struct criu_swrk *w, struct criu_resp *out, casing_error_t *err)
   while (n < 0 && errno == EINTR);
   if (n < 0)
     return casing_error_errno (err, "read criu's answer");
-  out->fd = take_fd (&msg);
+  out->fd = fdpass_take (&msg);
   if (n == 0)
     return casing_error_set (err, EPIPE, "criu exited without answering");
   if (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC))

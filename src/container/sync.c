@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "core/fdpass.h"
 #include "core/trace.h"
 #include "core/utils.h"
 #include "sync.h"
@@ -47,30 +48,8 @@ static int
 send_packet (int sock, struct sync_header h, const char *payload, size_t len, int fd)
 {
   struct iovec iov[2] = { { &h, sizeof h }, { (void *) payload, len } };
-  union
-  {
-    char buf[CMSG_SPACE (sizeof (int))];
-    struct cmsghdr align;
-  } u;
-  struct msghdr msg = { .msg_iov = iov, .msg_iovlen = len ? 2 : 1 };
-  ssize_t r;
 
-  if (fd >= 0)
-    {
-      struct cmsghdr *c;
-      memset (&u, 0, sizeof u);
-      msg.msg_control = u.buf;
-      msg.msg_controllen = sizeof u.buf;
-      c = CMSG_FIRSTHDR (&msg);
-      c->cmsg_level = SOL_SOCKET;
-      c->cmsg_type = SCM_RIGHTS;
-      c->cmsg_len = CMSG_LEN (sizeof (int));
-      memcpy (CMSG_DATA (c), &fd, sizeof (int));
-    }
-  do
-    r = sendmsg (sock, &msg, MSG_NOSIGNAL);
-  while (r < 0 && errno == EINTR);
-  return r < 0 ? -1 : 0;
+  return fdpass_send (sock, iov, len ? 2 : 1, fd) < 0 ? -1 : 0;
 }
 
 /* The fd, if any, rides with the first packet. */
@@ -119,14 +98,10 @@ static int
 recv_packet (int sock, struct sync_header *h, char **buf, size_t *len, int *fd, casing_error_t *err)
 {
   struct iovec iov[2] = { { h, sizeof *h }, { NULL, SYNC_CHUNK } };
-  union
-  {
-    char buf[CMSG_SPACE (sizeof (int))];
-    struct cmsghdr align;
-  } u;
+  union fdpass_control u;
   struct msghdr msg = { .msg_iov = iov, .msg_iovlen = 2, .msg_control = u.buf, .msg_controllen = sizeof u.buf };
-  struct cmsghdr *c;
   ssize_t r;
+  int got;
 
   if (*len > SYNC_MAX_PAYLOAD)
     return casing_error_set (err, EMSGSIZE, "message from the container setup too large");
@@ -139,9 +114,12 @@ recv_packet (int sock, struct sync_header *h, char **buf, size_t *len, int *fd, 
     r = 0;
   if (r <= 0)
     return r == 0 ? 0 : casing_error_errno (err, "receive from the container setup");
-  for (c = CMSG_FIRSTHDR (&msg); c; c = CMSG_NXTHDR (&msg, c))
-    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && *fd < 0)
-      memcpy (fd, CMSG_DATA (c), sizeof (int));
+  /* One fd per message: any other is closed. */
+  got = fdpass_take (&msg);
+  if (got >= 0 && *fd < 0)
+    *fd = got;
+  else if (got >= 0)
+    close (got);
   if ((size_t) r < sizeof *h || (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)))
     return casing_error_set (err, EPROTO, "malformed message from the container setup");
   *len += (size_t) r - sizeof *h;
