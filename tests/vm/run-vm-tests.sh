@@ -30,8 +30,10 @@
 # PYTEST ARGS pass to every guest's pytest (`-k rdma`, `-x`...), after
 # $PYTEST_ARGS.  Environment: VM_GUESTS="shell-v2 systemd-hybrid" runs only
 # those (default: all five; the longest, shell-criu, starts first);
-# VM_PARALLEL guests run at once (each is mostly one busy pytest, and a
-# build host has 2 cores); their outputs are printed whole, in order; VM_CACHE, VM_TIMEOUT (per
+# VM_PARALLEL guests run at once, each with VM_CPUS=1 (each is mostly one
+# busy pytest, and a build host has 2 cores: two guests of 2 vCPUs under
+# TCG took 660 s where two of 1 vCPU took 290 s); their outputs are printed
+# whole, in order; VM_CACHE, VM_TIMEOUT (per
 # guest, default 1500 s)... as in vm-run.sh.  Runs prepare.sh first (quick
 # when the cache is complete; it installs what is missing, as root; with
 # VM_SELINUX=1 when shell-selinux is wanted: the policy packages, ~50 s
@@ -94,7 +96,7 @@ run_guest() {
     # /usr/bin/python3 directly: pyenv shims are very slow under emulation.
     cmd="${setup:+$setup; }/usr/bin/python3 -m pytest -p no:cacheprovider -q -rs -m \"$marks\" ${PYTEST_ARGS:-}$args tests/integration tests/security"
     # shellcheck disable=SC2086
-    env VM_CACHE="$CACHE" VM_TIMEOUT="${VM_TIMEOUT:-1500}" VM_INIT="$init" VM_CGROUP="$cgroup" $extra \
+    env VM_CACHE="$CACHE" VM_TIMEOUT="${VM_TIMEOUT:-1500}" VM_CPUS="${VM_CPUS:-1}" VM_INIT="$init" VM_CGROUP="$cgroup" $extra \
         "$HERE/vm-run.sh" "$cmd" >> "$log" 2>&1
     rc=$?
     secs=$((SECONDS - t0))
