@@ -32,7 +32,8 @@
 # those (default: all five; the longest, shell-criu, starts first);
 # VM_PARALLEL guests run at once, each with VM_CPUS=1 (each is mostly one
 # busy pytest, and a build host has 2 cores: two guests of 2 vCPUs under
-# TCG took 660 s where two of 1 vCPU took 290 s); their outputs are printed
+# TCG took 660 s, on a machine busy with other work too, where two of 1
+# vCPU took 290 s on a quieter one); their outputs are printed
 # whole, in order; VM_CACHE, VM_TIMEOUT (per
 # guest, default 1500 s)... as in vm-run.sh.  Runs prepare.sh first (quick
 # when the cache is complete; it installs what is missing, as root; with
