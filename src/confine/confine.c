@@ -1,11 +1,28 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The order of the last steps before execve(). */
+#include <errno.h>
+#include <limits.h>
+#include <unistd.h>
+
 #include "caps.h"
 #include "confine.h"
 
 int
+confine_verify_cwd (const char *cwd, casing_error_t *err)
+{
+  char buf[PATH_MAX];
+
+  if (getcwd (buf, sizeof buf) == NULL)
+    return casing_error_errno (err, "process.cwd `%s`: getcwd", cwd);
+  if (buf[0] != '/')
+    return casing_error_set (err, EXDEV, "process.cwd `%s` is outside the container (%s): refusing to run there",
+                             cwd, buf);
+  return 0;
+}
+
+int
 confine_before_exec (const oci_process *process, struct seccomp_program *prog, int *notify_fd,
-                     casing_error_t *err)
+                     const char *cwd_as_user, casing_error_t *err)
 {
   const oci_capabilities *caps = process ? process->capabilities : NULL;
   bool nnp = process && process->no_new_privileges;
@@ -17,6 +34,13 @@ confine_before_exec (const oci_process *process, struct seccomp_program *prog, i
    * runs under them (a RLIMIT_NOFILE or RLIMIT_AS of 0 would stop it), and
    * while raising a hard limit is still allowed. */
   if (process_apply_rlimits (process, err) < 0 || process_set_user (process, err) < 0)
+    return -1;
+  /* Denied as root: as the user now (its effective capabilities are gone
+   * with the uid change), and checked before any filter of the config can
+   * refuse getcwd. */
+  if (cwd_as_user && chdir (cwd_as_user) < 0)
+    return casing_error_errno (err, "chdir to cwd (\"%s\") set in config.json failed", cwd_as_user);
+  if (cwd_as_user && confine_verify_cwd (cwd_as_user, err) < 0)
     return -1;
   if (caps_apply_begin (caps, &plan, err) < 0)
     return -1;

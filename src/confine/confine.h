@@ -57,8 +57,15 @@ int process_set_no_new_privs (const oci_process *process, casing_error_t *err);
  * loaded after the uid change and the bounding-set drop but before the
  * final capset (only capset and the ambient prctls run under it).
  * *notify_fd gets the listener fd (or -1).  The caller then does
- * seccomp_send_notify_fd() and the exec (src/container/exec_program.h). */
+ * seccomp_send_notify_fd() and the exec (src/container/exec_program.h).
+ * `cwd_as_user` (a chdir denied as root) is entered and verified right
+ * after the uid change. */
 int confine_before_exec (const oci_process *process, struct seccomp_program *prog, int *notify_fd,
-                         casing_error_t *err);
+                         const char *cwd_as_user, casing_error_t *err);
+/* CVE-2024-21626: the cwd must be inside the container's root (getcwd()
+ * says "(unreachable)" for a directory outside it, or a deleted one).
+ * Called right after each chdir, before the config's filter is loaded:
+ * that filter may refuse getcwd. */
+int confine_verify_cwd (const char *cwd, casing_error_t *err);
 
 #endif

@@ -79,11 +79,11 @@ struct final_exec
  *  process_open_program   process.args[0] opened and verified (its #! line
  *                         read through procfs), then every procfs handle
  *                         dropped, so that chdir and execve reach none;
- *  process_enter_cwd      chdir to process.cwd (again after the
- *                         confinement when denied as root);
+ *  process_enter_cwd      chdir to process.cwd, checked to be inside the
+ *                         root (when denied as root: as the user, in
+ *                         the confinement, before its filter);
  *  process_confine        user, capabilities, no_new_privs, seccomp;
- *  process_final_checks   the cwd checked to be inside the root, the
- *                         program's exec permission as the final user,
+ *  process_final_checks   the program's exec permission as the final user,
  *                         every fd above the preserved ones close-on-exec.
  * `exec` runs them split between its joining process and the container
  * process (container_exec.c). */

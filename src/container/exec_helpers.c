@@ -152,27 +152,12 @@ container_program_open (const oci_process *process, char *const *env, struct exe
                             err);
 }
 
-/* CVE-2024-21626: the cwd must be inside the container's root.  getcwd()
- * says "(unreachable)" for a directory outside it (or a deleted one). */
-static int
-verify_cwd (const char *cwd, casing_error_t *err)
-{
-  char buf[PATH_MAX];
-
-  if (getcwd (buf, sizeof buf) == NULL)
-    return casing_error_errno (err, "process.cwd `%s`: getcwd", cwd);
-  if (buf[0] != '/')
-    return casing_error_set (err, EXDEV, "process.cwd `%s` is outside the container (%s): refusing to run there",
-                             cwd, buf);
-  return 0;
-}
-
 static int
 enter_cwd (const char *cwd, bool *retry, casing_error_t *err)
 {
   *retry = false;
   if (chdir (cwd) == 0)
-    return 0;
+    return confine_verify_cwd (cwd, err);
   /* Like runc: denied as root (root squash, a 0700 dir of another user in
    * a user namespace), try again as the container user. */
   if (errno != EACCES && errno != EPERM)
@@ -229,8 +214,9 @@ process_confine (struct final_exec *f, casing_error_t *err)
 
   if (process_scheduler_forbids_fork (p) && process_apply_scheduler (p, err) < 0)
     return -1;
-  if (confine_before_exec (p, f->seccomp, &notify_fd, err) < 0)
+  if (confine_before_exec (p, f->seccomp, &notify_fd, f->retry_chdir ? p->cwd : NULL, err) < 0)
     return -1;
+  f->retry_chdir = false;
   if (notify_fd >= 0)
     {
       int r = seccomp_send_notify_fd (f->seccomp_config, notify_fd, f->state_json, err);
@@ -238,16 +224,13 @@ process_confine (struct final_exec *f, casing_error_t *err)
       if (r < 0)
         return -1;
     }
-  if (f->retry_chdir && chdir (p->cwd) < 0)
-    return casing_error_errno (err, "chdir to cwd (\"%s\") set in config.json failed", p->cwd);
-  f->retry_chdir = false;
   return 0;
 }
 
 int
 process_final_checks (struct final_exec *f, const struct exec_program *prog, casing_error_t *err)
 {
-  if (verify_cwd (f->process->cwd, err) < 0 || exec_program_check_access (prog, err) < 0)
+  if (exec_program_check_access (prog, err) < 0)
     return -1;
   return mark_fds_cloexec_from (3 + f->preserve_fds, err);
 }

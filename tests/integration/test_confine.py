@@ -11,6 +11,7 @@ import threading
 import pytest
 
 from casing_fixtures import CASING
+from cgroup_helpers import run_detached
 
 CAP_KILL, CAP_NET_BIND_SERVICE, CAP_AUDIT_WRITE = 5, 10, 29
 THREE = (1 << CAP_KILL) | (1 << CAP_NET_BIND_SERVICE) | (1 << CAP_AUDIT_WRITE)
@@ -100,6 +101,26 @@ def test_seccomp_errno(casing, bundle, nnp):
     assert r.returncode != 0, r
     assert "Seccomp:\t2" in r.stdout
     assert os.strerror(42) in r.stderr + r.stdout
+
+
+@pytest.mark.parametrize("nnp", [True, False])
+def test_seccomp_refusing_getcwd(casing, bundle, nnp):
+    """A filter may refuse getcwd (runtime-tools' linux_seccomp does): the
+    check that the cwd is inside the container runs right after the chdir,
+    before the filter is loaded, for `run` and `exec` alike."""
+    bundle.config["process"]["noNewPrivileges"] = nnp
+    bundle.config["process"]["cwd"] = "/tmp"
+    bundle.config["linux"]["seccomp"] = seccomp_profile(
+        {"names": ["getcwd"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1})
+    r = run_in(casing, bundle, "sh", "-c", "grep Seccomp: /proc/self/status; echo ok")
+    assert r.returncode == 0, r
+    assert "Seccomp:\t2" in r.stdout and "ok" in r.stdout
+    bundle.set_args("sleep", "1000").save()
+    cid = unique_id()
+    rc, out = run_detached(casing, bundle, cid)
+    assert rc == 0, out
+    r = casing.run("exec", "--cwd", "/etc", cid, "sh", "-c", "ls passwd")
+    assert r.returncode == 0 and "passwd" in r.stdout, r
 
 
 def test_seccomp_args(casing, bundle):

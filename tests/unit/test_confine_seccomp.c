@@ -555,7 +555,7 @@ before_exec_child (void *arg)
 
   /* Without no_new_privs the filter needs CAP_SYS_ADMIN, which the final
    * sets do not have: confine_before_exec() loads it in between. */
-  CHECK_OK (confine_before_exec (&p, prog, &fd, &err), err);
+  CHECK_OK (confine_before_exec (&p, prog, &fd, NULL, &err), err);
   CHECK (status_field ("Seccomp", buf, sizeof buf) && strcmp (buf, "2") == 0);
   CHECK (status_field ("NoNewPrivs", buf, sizeof buf) && strcmp (buf, "0") == 0);
   CHECK (status_field ("CapEff", buf, sizeof buf) && strcmp (buf, "0000000000000020") == 0);
