@@ -18,7 +18,8 @@
 int caps_drop_bounding (uint64_t keep, uint64_t now, int last, casing_error_t *err);
 
 /* The five sets as bit masks, resolved against the running kernel: names
- * the kernel lacks are dropped with a warning (the validation warned too). */
+ * casing or the kernel does not know are skipped (the validation warned:
+ * config.md asks for a warning, not a failure; they only take away). */
 struct caps_masks
 {
   uint64_t bounding, effective, inheritable, permitted, ambient;

@@ -80,8 +80,8 @@ caps_last_cap (void)
   return cached;
 }
 
-static int
-parse_set (const char *set, char **names, size_t n, uint64_t *mask, casing_error_t *err)
+static void
+parse_set (const char *set, char **names, size_t n, uint64_t *mask)
 {
   int last = caps_last_cap ();
 
@@ -89,31 +89,29 @@ parse_set (const char *set, char **names, size_t n, uint64_t *mask, casing_error
   for (size_t i = 0; i < n; i++)
     {
       int v = caps_value_of (names[i]);
-      /* The validation refused the names we do not know and warned
-       * about those the kernel lacks. */
-      if (v < 0)
-        return casing_error_set (err, EINVAL, "process.capabilities.%s: \"%s\" is not a capability", set, names[i]);
-      if (v > last)
+      /* The validation warned about the names we do not know and those
+       * the kernel lacks: skipped, they can only take away. */
+      if (v < 0 || v > last)
         {
-          log_debug ("process.capabilities.%s: %s is not known to the running kernel, skipped", set, names[i]);
+          log_debug ("process.capabilities.%s: %s is not known to %s, skipped", set, names[i],
+                     v < 0 ? "casing" : "the running kernel");
           continue;
         }
       *mask |= 1ULL << v;
     }
-  return 0;
 }
 
 int
 caps_parse (const oci_capabilities *caps, struct caps_masks *out, casing_error_t *err)
 {
+  (void) err; /* nothing to refuse any more: unknown names are skipped */
   memset (out, 0, sizeof *out);
   if (caps == NULL)
     return 0;
-  if (parse_set ("bounding", caps->bounding, caps->bounding_len, &out->bounding, err) < 0
-      || parse_set ("effective", caps->effective, caps->effective_len, &out->effective, err) < 0
-      || parse_set ("inheritable", caps->inheritable, caps->inheritable_len, &out->inheritable, err) < 0
-      || parse_set ("permitted", caps->permitted, caps->permitted_len, &out->permitted, err) < 0
-      || parse_set ("ambient", caps->ambient, caps->ambient_len, &out->ambient, err) < 0)
-    return -1;
+  parse_set ("bounding", caps->bounding, caps->bounding_len, &out->bounding);
+  parse_set ("effective", caps->effective, caps->effective_len, &out->effective);
+  parse_set ("inheritable", caps->inheritable, caps->inheritable_len, &out->inheritable);
+  parse_set ("permitted", caps->permitted, caps->permitted_len, &out->permitted);
+  parse_set ("ambient", caps->ambient, caps->ambient_len, &out->ambient);
   return 0;
 }

@@ -76,9 +76,11 @@ check_cap_set (char **names, size_t n, const char *set, struct problem_list *out
       int v = caps_value_of (names[i]);
 
       snprintf (path, sizeof path, "process.capabilities.%s[%zu]", set, i);
+      /* config.md: a value that maps to nothing is logged as a warning,
+       * not a failure (runc and crun skip it too); it only takes away. */
       if (v < 0)
-        problems_add (out, PROBLEM_ERROR, path, "names look like CAP_NET_ADMIN", "unknown capability \"%s\"",
-                      names[i]);
+        problems_add (out, PROBLEM_WARNING, path, "it will be skipped; names look like CAP_NET_ADMIN",
+                      "unknown capability \"%s\"", names[i]);
       else if (v > last)
         problems_add (out, PROBLEM_WARNING, path, "it will be skipped",
                       "capability \"%s\" is not known to the running kernel", names[i]);
