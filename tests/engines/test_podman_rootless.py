@@ -7,6 +7,7 @@ import os
 import pwd
 import shutil
 import subprocess
+import time
 
 import pytest
 
@@ -49,7 +50,11 @@ def rootless(workdir, casing_bin, image):
         pass
     saved = {f: open(f).read() if os.path.exists(f) else None for f in ("/etc/subuid", "/etc/subgid")}
     top = os.path.join(workdir, "rootless")
-    subprocess.run(["useradd", "--no-create-home", "--home-dir", top, "--shell", "/bin/sh", USER], check=True)
+    # No automatic subordinate range (useradd's SUB_UID_MIN, 100000): other
+    # tests map those ids, and userdel refuses a user whose ranges have
+    # processes.  Ours is SUBID_START below.
+    subprocess.run(["useradd", "--no-create-home", "--home-dir", top, "--shell", "/bin/sh",
+                    "-K", "SUB_UID_COUNT=0", "-K", "SUB_GID_COUNT=0", USER], check=True)
     uid = pwd.getpwnam(USER).pw_uid
     try:
         for f in saved:
@@ -91,7 +96,16 @@ def rootless(workdir, casing_bin, image):
         engines.kill_processes_of_uid(uid)
         engines.kill_processes_mentioning(top)
         engines.unmount_below(top)
-        subprocess.run(["userdel", USER], capture_output=True)
+        # userdel refuses a user with processes, zombies too: wait for the
+        # killed ones to be reaped, and say so when it still refuses.
+        for _ in range(100):
+            r = subprocess.run(["userdel", USER], capture_output=True, text=True)
+            if r.returncode == 0:
+                break
+            engines.kill_processes_of_uid(uid)
+            time.sleep(0.1)
+        else:
+            print("userdel %s failed: %s" % (USER, r.stderr))
         for f, text in saved.items():
             if text is None:
                 os.unlink(f)
