@@ -414,3 +414,29 @@ def test_runtime_exe_not_reachable_from_container(casing, bundle):
     seen = os.path.join(bundle.rootfs, "tmp", "seen")
     found = open(seen).read() if os.path.exists(seen) else ""
     assert "casing" not in found, found
+
+
+def test_cwd_denied_to_root_is_entered_as_the_user(casing, bundle):
+    """A process.cwd root may not enter but the process user may (here: in a
+    user namespace, a directory whose owner is not mapped, so root has no
+    override, and whose group is the user's): the chdir is tried again as
+    the user, inside the confinement, checked to be inside the container,
+    before the config's filter (which refuses getcwd here) is loaded."""
+    from isolation_helpers import userns
+    userns(bundle)
+    work = os.path.join(bundle.rootfs, "work")
+    os.mkdir(work)
+    os.chown(work, 5, 101000)  # owner unmapped; group = container gid 1000
+    os.chmod(work, 0o070)
+    bundle.config["process"]["user"] = {"uid": 1000, "gid": 1000}
+    bundle.config["process"]["cwd"] = "/work"
+    bundle.config["linux"]["seccomp"] = seccomp_profile(
+        {"names": ["getcwd"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1})
+    r = run_in(casing, bundle, "sh", "-c", "id -u; ls -ld .")
+    assert r.returncode == 0, r
+    lines = r.stdout.splitlines()
+    assert lines[0] == "1000" and lines[1].startswith("d---rwx---"), r
+    # root itself (the same directory, no user to retry as) is refused
+    bundle.config["process"]["user"] = {"uid": 0, "gid": 0}
+    r = run_in(casing, bundle, "true")
+    assert r.returncode != 0 and "chdir to cwd" in r.stderr and "/work" in r.stderr, r
